@@ -1,0 +1,51 @@
+# Every target does its own set-up: a fresh machine needs only Python 3.11, pip and make.
+# CI runs exactly these targets (.ci/run calls `make test`).
+
+PYTHON ?= python3
+VENV   ?= .venv
+PY      = $(VENV)/bin/python
+STAMP   = $(VENV)/.installed-stamp
+CONSTRAINTS = requirements/constraints.txt
+
+.PHONY: help venv book test lint release bench lock clean
+
+help:
+	@echo "make book     build the book into _build/html (every page executed)"
+	@echo "make test     run the whole test suite (what CI runs)"
+	@echo "make lint     ruff over the project"
+	@echo "make release  regenerate exercises/ from solutions/"
+	@echo "make clean    remove _build and the virtual environment"
+
+venv: $(STAMP)
+
+# Re-install only when the dependency list or the lock changes.
+$(STAMP): pyproject.toml $(CONSTRAINTS)
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -c $(CONSTRAINTS) -e ".[dev]"
+	$(PY) -m ipykernel install --sys-prefix --name python3 >/dev/null
+	touch $(STAMP)
+
+book: $(STAMP)
+	$(VENV)/bin/jupyter-book build . --warningiserror --nitpicky --keep-going
+
+test: $(STAMP)
+	$(PY) -m pytest
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+release: $(STAMP)
+	$(PY) -m autograder release
+
+# Refresh the exact versions CI installs, from a clean resolve of pyproject.toml's ranges.
+lock:
+	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/pip install --quiet "torch==2.13.0" -e ".[dev]"
+	{ echo "# Exact versions CI installs (make test / make book): a lock for reproducible builds."; \
+	  echo "# Regenerate with: make lock   (pyproject.toml keeps the looser ranges for users)."; \
+	  .lock-venv/bin/pip freeze --exclude-editable | sed 's/+cpu$$//'; } > $(CONSTRAINTS)
+	rm -rf .lock-venv
+
+clean:
+	rm -rf _build $(VENV)

@@ -1,0 +1,1 @@
+"""Instructor toolkit: release, grade and report on the course's nbgrader assignments."""

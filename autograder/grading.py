@@ -1,0 +1,286 @@
+"""Grade a batch of hand-ins with nbgrader's autograder and gradebook.
+
+For each student: vet the hand-in (``submissions``), let nbgrader restore the test cells
+from the source and execute the notebook, then read the points from the gradebook and the
+failure messages from the executed notebook. A student whose hand-in cannot be graded gets
+a row with 0 and the reason; the batch carries on.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import tempfile
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+from nbgrader.api import Gradebook, MissingEntry
+from nbgrader.apps import NbGraderAPI
+
+from .config import RELEASE_DIR, SOURCE_DIR, course_config
+from .course import Course, CourseError
+from .submissions import Submission, collect, graded_ids, unpack_zip
+
+ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+MAX_MESSAGE_CHARS = 2000
+
+
+@dataclass
+class CellResult:
+    """The verdict on one graded cell."""
+
+    grade_id: str
+    kind: str  # "test" (autograded) or "written" (graded by hand)
+    description: str
+    points: float
+    max_points: float
+    status: str  # "passed", "failed", "pending" (manual), "graded" (manual done)
+    message: str | None = None
+
+
+@dataclass
+class StudentResult:
+    student_id: str
+    assignment: str
+    status: str  # "graded" or "not graded"
+    score: float
+    max_score: float
+    reason: str = ""
+    cells: list[CellResult] = field(default_factory=list)
+
+    @property
+    def manual_pending(self) -> float:
+        return sum(c.max_points for c in self.cells if c.status == "pending")
+
+
+@dataclass
+class GradedCell:
+    """What the source says about a graded cell (never taken from a submission)."""
+
+    grade_id: str
+    kind: str
+    description: str
+    max_points: float
+
+
+def graded_cells(release_nb: nbformat.NotebookNode) -> list[GradedCell]:
+    """The graded cells in notebook order, described from the *release* (hidden tests removed)."""
+    cells = []
+    pending_question = ""
+    for cell in release_nb.cells:
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        if cell.cell_type == "markdown" and not meta.get("grade"):
+            pending_question = _first_line(cell.source)
+        if not meta.get("grade"):
+            continue
+        if cell.cell_type == "code" and not meta.get("solution"):
+            kind, description = "test", _docstring_line(cell.source) or meta["grade_id"]
+        else:
+            kind, description = "written", pending_question or meta["grade_id"]
+        cells.append(GradedCell(meta["grade_id"], kind, description, float(meta.get("points", 0))))
+    return cells
+
+
+def _first_line(text: str) -> str:
+    for line in text.splitlines():
+        line = line.strip().lstrip("#").strip()
+        if line:
+            return line
+    return ""
+
+
+def _docstring_line(source: str) -> str:
+    match = re.match(r'\s*(?:"""|\'\'\')(.*?)(?:"""|\'\'\'|$)', source, re.S)
+    return match.group(1).strip().splitlines()[0] if match and match.group(1).strip() else ""
+
+
+def _error_messages(nb: nbformat.NotebookNode, cell_timeout: int) -> dict[str, str]:
+    """grade_id -> 'ExceptionType: message' for graded cells that raised.
+
+    Only the exception's type and message: a traceback would quote the hidden test's source.
+    """
+    out = {}
+    for cell in nb.cells:
+        gid = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+        if not gid or cell.cell_type != "code":
+            continue
+        for output in cell.get("outputs", []):
+            if output.get("output_type") != "error":
+                continue
+            # nbgrader interrupts a cell at its time limit, so the kernel reports KeyboardInterrupt.
+            if output.get("ename") in ("CellTimeoutError", "KeyboardInterrupt"):
+                text = (
+                    f"Timeout: this test ran longer than the {cell_timeout} s limit and was stopped "
+                    "(an endless loop, or far too slow code?)"
+                )
+            else:
+                text = ANSI.sub("", f"{output.get('ename', 'Error')}: {output.get('evalue', '')}")
+                if len(text) > MAX_MESSAGE_CHARS:
+                    text = text[:MAX_MESSAGE_CHARS] + " ... (message cut)"
+            out.setdefault(gid, text.rstrip(": ").rstrip())
+    return out
+
+
+def _root_cause(result: dict) -> str:
+    """The innermost ``SomeError: message`` line of nbgrader's log, not its generic wrapper."""
+    text = ANSI.sub("", (result.get("log") or "") + "\n" + (result.get("error") or ""))
+    causes = [
+        line.strip()
+        for line in text.splitlines()
+        if re.match(r"^\s*[A-Za-z_][\w.]*(Error|Exception|Timeout)\b.*:", line)
+        and "NbGraderException" not in line
+    ]
+    return causes[-1] if causes else "unknown error (run with --verbose for nbgrader's log)"
+
+
+class BatchGrader:
+    """Grades hand-ins of one assignment into ``out_dir`` (gradebook, feedback, grades.csv)."""
+
+    def __init__(
+        self,
+        course: Course,
+        assignment: str,
+        out_dir: Path,
+        db_url: str | None = None,
+        cell_timeout: int = 120,
+        verbose: bool = False,
+    ):
+        self.course = course
+        self.assignment = assignment
+        self.out_dir = Path(out_dir).resolve()
+        self.work = self.out_dir / "_work"
+        self.db_url = db_url or f"sqlite:///{self.out_dir / 'gradebook.db'}"
+        self.cell_timeout = cell_timeout
+        self.verbose = verbose
+        course.source_notebook(assignment)
+
+    # -- set-up -------------------------------------------------------------------------
+    def _prepare(self) -> None:
+        self.out_dir.mkdir(parents=True, exist_ok=True)
+        if self.work.exists():
+            shutil.rmtree(self.work)
+        shutil.copytree(
+            self.course.source_dir / self.assignment,
+            self.work / SOURCE_DIR / self.assignment,
+            ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__", "*.pyc"),
+        )
+        config = course_config(self.work, db_url=self.db_url)
+        config.Execute.timeout = self.cell_timeout
+        config.Autograde.create_student = True
+        if not self.verbose:
+            config.NbGraderAPI.log_level = "ERROR"
+            config.Application.log_level = "ERROR"
+        (self.work / ".exchange").mkdir(exist_ok=True)
+        self.api = NbGraderAPI(config=config)
+        result = self.api.generate_assignment(self.assignment, force=True, create=True)
+        if not result["success"]:
+            raise CourseError(
+                f"nbgrader could not prepare {self.assignment} for grading:\n"
+                f"{result.get('error') or result.get('log')}"
+            )
+        release = self.work / RELEASE_DIR / self.assignment / f"{self.assignment}.ipynb"
+        self.cells = graded_cells(nbformat.read(release, as_version=4))
+        self.source_ids = {c.grade_id for c in self.cells} | graded_ids(
+            nbformat.read(self.course.source_notebook(self.assignment), as_version=4)
+        )
+        self.others = {
+            name: graded_ids(nbformat.read(self.course.source_notebook(name), as_version=4))
+            for name in self.course.assignments()
+            if name != self.assignment
+        }
+
+    def max_score(self) -> float:
+        return sum(c.max_points for c in self.cells)
+
+    # -- grading ------------------------------------------------------------------------
+    def grade(self, submissions: Path, progress=None) -> list[StudentResult]:
+        submissions = Path(submissions)
+        if not submissions.exists():
+            raise CourseError(f"{submissions}: no such folder or zip file")
+        self._prepare()
+        with tempfile.TemporaryDirectory(prefix="unzip-", dir=self.work) as tmp:
+            if submissions.is_file():
+                if submissions.suffix.lower() != ".zip":
+                    raise CourseError(f"{submissions}: expected a folder or a .zip file")
+                folder = unpack_zip(submissions, Path(tmp))
+            else:
+                folder = submissions
+            subs = collect(folder, self.assignment, self.source_ids, self.others)
+            results = []
+            for i, sub in enumerate(subs, 1):
+                if progress:
+                    progress(i, len(subs), sub.student_id)
+                results.append(self.grade_one(sub))
+        return results
+
+    def _not_graded(self, sid: str, reason: str) -> StudentResult:
+        return StudentResult(sid, self.assignment, "not graded", 0.0, self.max_score(), reason)
+
+    def grade_one(self, sub: Submission) -> StudentResult:
+        if not sub.gradable:
+            return self._not_graded(sub.student_id, sub.problem or "nothing to grade")
+        sid = sub.student_id
+        dest = self.work / "submitted" / sid / self.assignment / f"{self.assignment}.ipynb"
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        # Only the notebook itself is taken from a hand-in, never files beside it.
+        nbformat.write(sub.notebook, dest)
+        with warnings.catch_warnings():
+            # nbgrader 0.9 trips SQLAlchemy 2 autoflush warnings on every new student.
+            warnings.simplefilter("ignore")
+            result = self.api.autograde(self.assignment, sid, force=True, create=True)
+        if not result["success"]:
+            return self._not_graded(
+                sid, "the autograder could not run this notebook: " + _root_cause(result)
+            )
+        graded = self.work / "autograded" / sid / self.assignment / f"{self.assignment}.ipynb"
+        messages = (
+            _error_messages(nbformat.read(graded, as_version=4), self.cell_timeout)
+            if graded.exists()
+            else {}
+        )
+        present = graded_ids(sub.notebook)
+        cells = []
+        with Gradebook(self.db_url) as gb:
+            try:
+                nb_sub = gb.find_submission_notebook(self.assignment, self.assignment, sid)
+            except MissingEntry:
+                return self._not_graded(sid, "the autograder recorded no grades for this notebook")
+            grades = {g.name: g for g in nb_sub.grades}
+            for cell in self.cells:
+                grade = grades.get(cell.grade_id)
+                points = (
+                    float(grade.score) if grade is not None and grade.score is not None else 0.0
+                )
+                if cell.kind == "test":
+                    status = "passed" if points >= cell.max_points else "failed"
+                    message = messages.get(cell.grade_id)
+                    if status == "failed" and message is None:
+                        message = (
+                            "this test did not run (a cell above it may have stopped the notebook)"
+                        )
+                else:
+                    manual = grade is not None and grade.manual_score is not None
+                    status, message = ("graded", None) if manual else ("pending", None)
+                    if cell.grade_id not in present:
+                        status, message = "failed", "the answer cell was deleted from the notebook"
+                cells.append(
+                    CellResult(
+                        cell.grade_id,
+                        cell.kind,
+                        cell.description,
+                        points,
+                        cell.max_points,
+                        status,
+                        message,
+                    )
+                )
+        score = sum(c.points for c in cells)
+        missing = sorted(self.source_ids & {c.grade_id for c in self.cells} - present)
+        reason = (
+            f"graded cells missing from the hand-in (restored from the source): {', '.join(missing)}"
+            if missing
+            else ""
+        )
+        return StudentResult(sid, self.assignment, "graded", score, self.max_score(), reason, cells)

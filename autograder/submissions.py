@@ -1,0 +1,198 @@
+"""Collect students' hand-ins from a folder or a .zip, and vet each before grading.
+
+Layout: one folder per student, ``<student_id>/<notebook>.ipynb``. A zip holds the same
+layout, optionally inside one top-level folder (as LMS downloads do). Whatever is wrong
+with one student's hand-in becomes that student's ``problem``; the batch carries on.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import stat
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+import nbformat
+
+from .course import CourseError
+
+SAFE_STUDENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@+-]{0,63}$")
+MAX_NOTEBOOK_BYTES = 20 * 1024 * 1024
+# A zip is refused whole when it would unpack into more than this (zip bombs).
+MAX_ZIP_TOTAL_BYTES = 2 * 1024 * 1024 * 1024
+MAX_ZIP_MEMBERS = 20_000
+
+
+@dataclass
+class Submission:
+    """One student's hand-in: a vetted notebook, or the reason there is none."""
+
+    student_id: str
+    path: Path | None = None
+    notebook: nbformat.NotebookNode | None = None
+    problem: str | None = None
+
+    @property
+    def gradable(self) -> bool:
+        return self.problem is None and self.notebook is not None
+
+
+def unpack_zip(archive: Path, dest: Path) -> Path:
+    """Extract ``archive`` into ``dest`` safely; return the folder of student folders."""
+    try:
+        zf = zipfile.ZipFile(archive)
+    except zipfile.BadZipFile as exc:
+        raise CourseError(f"{archive}: not a readable zip file ({exc})") from exc
+    with zf:
+        members = zf.infolist()
+        if len(members) > MAX_ZIP_MEMBERS:
+            raise CourseError(f"{archive}: {len(members)} entries, more than {MAX_ZIP_MEMBERS}")
+        total = sum(m.file_size for m in members)
+        if total > MAX_ZIP_TOTAL_BYTES:
+            raise CourseError(
+                f"{archive}: would unpack to {total / 2**30:.1f} GiB, more than "
+                f"{MAX_ZIP_TOTAL_BYTES / 2**30:.0f} GiB (a zip bomb?)"
+            )
+        for member in members:
+            name = PurePosixPath(member.filename.replace("\\", "/"))
+            if name.is_absolute() or ".." in name.parts:
+                raise CourseError(f"{archive}: entry {member.filename!r} points outside the zip")
+            mode = member.external_attr >> 16
+            if stat.S_ISLNK(mode):
+                raise CourseError(f"{archive}: entry {member.filename!r} is a symbolic link")
+            if name.parts and name.parts[0] == "__MACOSX":
+                continue
+            target = dest.joinpath(*name.parts)
+            if member.is_dir():
+                target.mkdir(parents=True, exist_ok=True)
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with zf.open(member) as src, open(target, "wb") as out:
+                out.write(src.read(MAX_NOTEBOOK_BYTES * 4))
+    entries = [p for p in dest.iterdir() if not p.name.startswith(".")]
+    if len(entries) == 1 and entries[0].is_dir() and not any(entries[0].glob("*.ipynb")):
+        return entries[0]  # a wrapper folder around the student folders
+    return dest
+
+
+def read_notebook(path: Path) -> tuple[nbformat.NotebookNode | None, str | None]:
+    """Parse a hand-in; return (notebook, None) or (None, a reason a person understands)."""
+    size = path.stat().st_size
+    if size == 0:
+        return None, f"{path.name} is empty (0 bytes): the notebook was not saved before hand-in"
+    if size > MAX_NOTEBOOK_BYTES:
+        return None, (
+            f"{path.name} is {size / 2**20:.1f} MiB, more than the "
+            f"{MAX_NOTEBOOK_BYTES / 2**20:.0f} MiB limit (clear the outputs and hand in again)"
+        )
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return None, f"{path.name} is not UTF-8 text (byte {exc.start}): not a Jupyter notebook"
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        return None, (
+            f"{path.name} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}); "
+            "the file is damaged or truncated"
+        )
+    if not isinstance(data, dict) or "cells" not in data and "worksheets" not in data:
+        return None, f"{path.name} is JSON but not a Jupyter notebook (no cells)"
+    major = data.get("nbformat")
+    if major != 4:
+        return None, (
+            f"{path.name} is in notebook format {major}; open it in Jupyter and save it again "
+            "(format 4) before handing in"
+        )
+    try:
+        nb = nbformat.from_dict(data)
+        nbformat.validate(nb)
+    except Exception as exc:  # nbformat raises several types for malformed notebooks
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        return None, f"{path.name} is not a valid notebook: {first}"
+    return nb, None
+
+
+def graded_ids(nb: nbformat.NotebookNode) -> set[str]:
+    return {
+        cell.metadata["nbgrader"]["grade_id"]
+        for cell in nb.cells
+        if "grade_id" in cell.get("metadata", {}).get("nbgrader", {})
+    }
+
+
+def collect(
+    folder: Path, assignment: str, source_ids: set[str], other_assignments: dict[str, set[str]]
+) -> list[Submission]:
+    """One ``Submission`` per student folder under ``folder``, sorted by student id."""
+    subs = []
+    for student_dir in sorted(p for p in folder.iterdir() if not p.name.startswith((".", "__"))):
+        sid = student_dir.name
+        if not student_dir.is_dir():
+            if student_dir.suffix == ".ipynb":
+                subs.append(
+                    Submission(
+                        sid,
+                        problem=(
+                            f"{student_dir.name} lies loose in the submissions folder; each student's "
+                            "notebook belongs in a folder named by the student id"
+                        ),
+                    )
+                )
+            continue
+        if not SAFE_STUDENT_ID.match(sid):
+            subs.append(
+                Submission(
+                    sid,
+                    problem=(
+                        f"folder name {sid!r} is not a usable student id (letters, digits and . _ @ + - "
+                        "only, at most 64 characters)"
+                    ),
+                )
+            )
+            continue
+        subs.append(_vet(student_dir, assignment, source_ids, other_assignments))
+    return subs
+
+
+def _vet(student_dir: Path, assignment: str, source_ids: set[str], others: dict[str, set[str]]):
+    sid = student_dir.name
+    notebooks = sorted(
+        p
+        for p in student_dir.rglob("*.ipynb")
+        if ".ipynb_checkpoints" not in p.parts and p.is_file()
+    )
+    if not notebooks:
+        return Submission(sid, problem=f"no notebook handed in (expected {assignment}.ipynb)")
+    exact = [p for p in notebooks if p.name == f"{assignment}.ipynb"]
+    if len(exact) == 1:
+        path = exact[0]
+    elif len(notebooks) == 1:
+        path = notebooks[0]
+    else:
+        names = ", ".join(str(p.relative_to(student_dir)) for p in notebooks)
+        return Submission(
+            sid,
+            problem=(
+                f"{len(notebooks)} notebooks handed in ({names}) and none is {assignment}.ipynb: "
+                "cannot tell which one to grade"
+            ),
+        )
+    nb, problem = read_notebook(path)
+    if problem:
+        return Submission(sid, path=path, problem=problem)
+    ids = graded_ids(nb)
+    if not ids & source_ids:
+        guess = [name for name, other_ids in others.items() if ids & other_ids]
+        hint = f" (it looks like {guess[0]})" if guess else ""
+        return Submission(
+            sid,
+            path=path,
+            problem=(
+                f"{path.name} is not the {assignment} notebook: none of its graded cells are there{hint}"
+            ),
+        )
+    return Submission(sid, path=path, notebook=nb)
