@@ -99,7 +99,8 @@ def summary_table(results: list[StudentResult]) -> str:
         rows.append((r.student_id, f"{fmt(r.score)}/{fmt(r.max_score)}", r.status, note))
     widths = [max(len(row[i]) for row in rows) for i in range(3)]
     lines = [
-        "  ".join(cell.ljust(w) for cell, w in zip(row[:3], widths)) + "  " + row[3] for row in rows
+        "  ".join(cell.ljust(w) for cell, w in zip(row[:3], widths, strict=True)) + "  " + row[3]
+        for row in rows
     ]
     lines.insert(1, "  ".join("-" * w for w in widths) + "  " + "-" * 4)
     return "\n".join(line.rstrip() for line in lines)

@@ -59,7 +59,9 @@ def load_entry(path: Path) -> CatalogEntry:
             meta[key.strip()] = value.strip()
     parts = _CELL_MARK.split(text)
     # split() gives [preamble, id1, body1, id2, body2, ...]
-    cells = {gid: body.strip("\n") + "\n" for gid, body in zip(parts[1::2], parts[2::2])}
+    cells = {
+        gid: body.strip("\n") + "\n" for gid, body in zip(parts[1::2], parts[2::2], strict=True)
+    }
     entry = CatalogEntry(
         path=path,
         kind=path.parent.name,
