@@ -7,7 +7,7 @@ PY      = $(VENV)/bin/python
 STAMP   = $(VENV)/.installed-stamp
 CONSTRAINTS = requirements/constraints.txt
 
-.PHONY: help venv book test lint release bench lock clean
+.PHONY: help venv book test lint release lock clean
 
 help:
 	@echo "make book     build the book into _build/html (every page executed)"
@@ -26,9 +26,11 @@ $(STAMP): pyproject.toml $(CONSTRAINTS)
 	touch $(STAMP)
 
 book: $(STAMP)
-	$(VENV)/bin/jupyter-book build . --warningiserror --nitpicky --keep-going
+	$(VENV)/bin/jupyter-book build . --warningiserror --nitpick --keep-going
 
 test: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	$(PY) -m pytest
 
 lint: $(STAMP)

@@ -1,0 +1,95 @@
+"""The book builds from scratch with every page executed, no cell error, no Sphinx warning,
+shows its figures, and publishes no solution or hidden test."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from leaks import find_leaks, secret_lines
+
+ROOT = Path(__file__).resolve().parents[1]
+JUPYTER_BOOK = Path(sys.executable).parent / "jupyter-book"
+
+pytestmark = pytest.mark.book
+
+
+def toc_files() -> list[str]:
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    files = [toc["root"]]
+
+    def walk(node):
+        for key in ("parts", "chapters", "sections"):
+            for child in node.get(key, []):
+                if "file" in child:
+                    files.append(child["file"])
+                walk(child)
+
+    walk(toc)
+    return files
+
+
+def is_notebook_page(file: str) -> bool:
+    return "{code-cell}" in (ROOT / f"{file}.md").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def build(tmp_path_factory):
+    """A clean build (fresh execution cache) into a temporary folder."""
+    out = tmp_path_factory.mktemp("book")
+    proc = subprocess.run(
+        [str(JUPYTER_BOOK), "build", str(ROOT), "--path-output", str(out),
+         "--warningiserror", "--nitpick", "--keep-going"],
+        capture_output=True,
+        text=True,
+        timeout=1800,
+    )
+    proc.html = out / "_build" / "html"
+    return proc
+
+
+def test_book_builds_without_warnings_or_cell_errors(build):
+    log = build.stdout + build.stderr
+    assert build.returncode == 0, log[-6000:]
+    warnings = [line for line in log.splitlines() if "WARNING" in line or "ERROR" in line]
+    assert warnings == [], "\n".join(warnings)
+
+
+def test_every_toc_page_is_built(build):
+    missing = [f for f in toc_files() if not (build.html / f"{f}.html").is_file()]
+    assert missing == []
+
+
+@pytest.mark.parametrize("page", [f for f in toc_files() if is_notebook_page(f)])
+def test_every_code_cell_page_shows_outputs(build, page):
+    text = (build.html / f"{page}.html").read_text(encoding="utf-8")
+    assert "cell_output" in text, f"{page}: no executed output in the built page"
+    assert "Traceback (most recent call last)" not in text, f"{page}: a cell raised"
+
+
+def test_optimizers_chapter_shows_its_figures(build):
+    pages = [f for f in toc_files() if f.startswith("book/05_optimizers/")]
+    images = []
+    for page in pages:
+        html_text = (build.html / f"{page}.html").read_text(encoding="utf-8")
+        images += re.findall(r'<img[^>]+src="([^"]+\.png)"', html_text)
+    assert len(images) >= 6, f"only {len(images)} figures in the Optimizers chapter"
+    for src in images:
+        png = (build.html / "book" / "05_optimizers" / src).resolve()
+        assert png.is_file() and png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", src
+        assert png.stat().st_size > 5000, f"{src} is suspiciously small"
+
+
+def test_book_links_to_assignment_a4(build):
+    downloads = list((build.html / "_downloads").rglob("a4_optimizers.ipynb"))
+    assert downloads, "the Optimizers chapter must link the A4 notebook for download"
+
+
+def test_built_site_publishes_no_solution_or_hidden_test(build):
+    for source in sorted((ROOT / "solutions").glob("*/*.ipynb")):
+        secrets = secret_lines(source)
+        assert find_leaks(secrets, build.html) == [], source.name
