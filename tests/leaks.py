@@ -53,7 +53,15 @@ def find_leaks(secrets: set[str], folder: Path) -> list[tuple[str, str]]:
     """(file, secret line) for every secret line found in a text file under ``folder``."""
     found = []
     for path in sorted(folder.rglob("*")):
-        if not path.is_file() or path.suffix not in (".html", ".ipynb", ".md", ".txt", ".py", ".js", ".json"):
+        if not path.is_file() or path.suffix not in (
+            ".html",
+            ".ipynb",
+            ".md",
+            ".txt",
+            ".py",
+            ".js",
+            ".json",
+        ):
             continue
         text = readable_text(path)
         found += [(str(path.relative_to(folder)), s) for s in sorted(secrets) if s in text]

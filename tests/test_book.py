@@ -42,8 +42,16 @@ def build(tmp_path_factory):
     """A clean build (fresh execution cache) into a temporary folder."""
     out = tmp_path_factory.mktemp("book")
     proc = subprocess.run(
-        [str(JUPYTER_BOOK), "build", str(ROOT), "--path-output", str(out),
-         "--warningiserror", "--nitpick", "--keep-going"],
+        [
+            str(JUPYTER_BOOK),
+            "build",
+            str(ROOT),
+            "--path-output",
+            str(out),
+            "--warningiserror",
+            "--nitpick",
+            "--keep-going",
+        ],
         capture_output=True,
         text=True,
         timeout=1800,

@@ -51,7 +51,9 @@ def batch(tmp_path_factory):
             for entry in entries(assignment, "wrong") + entries(assignment, "correct"):
                 hand_in(f"{entry.kind}-{entry.name}", build_submission(assignment, entry.cells))
             (subs / "damaged").mkdir()
-            (subs / "damaged" / f"{assignment}.ipynb").write_text('{"cells": [{"cell_type": "code",')
+            (subs / "damaged" / f"{assignment}.ipynb").write_text(
+                '{"cells": [{"cell_type": "code",'
+            )
             run = grade(assignment, subs, tmp_path_factory.mktemp(f"{assignment}-out"))
             assert run.returncode == 0, run.stderr[-3000:]
             _batches[assignment] = run
@@ -101,7 +103,9 @@ def test_wrong_implementation_loses_points(batch, assignment, entry):
     row, reference = run.rows[f"wrong-{entry.name}"], run.rows["reference"]
     assert float(row["score"]) < float(reference["score"]), f"{entry.description}: no points lost"
     for gid in entry.loses:
-        assert float(row[gid]) < float(reference[gid]), f"{entry.description}: {gid} kept its points"
+        assert float(row[gid]) < float(reference[gid]), (
+            f"{entry.description}: {gid} kept its points"
+        )
     if entry.message:
         messages = _messages(run, f"wrong-{entry.name}")
         assert entry.message.lower() in messages.lower(), (
@@ -109,7 +113,9 @@ def test_wrong_implementation_loses_points(batch, assignment, entry):
         )
 
 
-@pytest.mark.parametrize(("assignment", "entry"), CORRECT, ids=[f"{a}:{e.name}" for a, e in CORRECT])
+@pytest.mark.parametrize(
+    ("assignment", "entry"), CORRECT, ids=[f"{a}:{e.name}" for a, e in CORRECT]
+)
 def test_correct_alternative_gets_full_marks(batch, assignment, entry):
     run = batch(assignment)
     row = run.rows[f"correct-{entry.name}"]

@@ -22,7 +22,9 @@ NBGRADER = [sys.executable, "-m", "nbgrader"]
 def test_every_assignment_has_a_release():
     assert ASSIGNMENTS, "no assignment under solutions/"
     for a in ASSIGNMENTS:
-        assert (ROOT / "exercises" / a / f"{a}.ipynb").is_file(), f"run `make release`: {a} has no release"
+        assert (ROOT / "exercises" / a / f"{a}.ipynb").is_file(), (
+            f"run `make release`: {a} has no release"
+        )
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
@@ -53,7 +55,9 @@ def test_solutions_have_no_outputs(assignment):
     import nbformat
 
     nb = nbformat.read(ROOT / "solutions" / assignment / f"{assignment}.ipynb", as_version=4)
-    with_outputs = [c.metadata.get("nbgrader", {}).get("grade_id") for c in nb.cells if c.get("outputs")]
+    with_outputs = [
+        c.metadata.get("nbgrader", {}).get("grade_id") for c in nb.cells if c.get("outputs")
+    ]
     assert with_outputs == [], f"strip outputs (nbstripout) from cells {with_outputs}"
 
 
@@ -61,9 +65,13 @@ def test_solutions_have_no_outputs(assignment):
 def test_nbgrader_validate_passes_solutions_and_fails_the_blank_release(assignment):
     source = ROOT / "solutions" / assignment / f"{assignment}.ipynb"
     release = ROOT / "exercises" / assignment / f"{assignment}.ipynb"
-    ok = subprocess.run([*NBGRADER, "validate", str(source)], capture_output=True, text=True, cwd=ROOT)
+    ok = subprocess.run(
+        [*NBGRADER, "validate", str(source)], capture_output=True, text=True, cwd=ROOT
+    )
     assert ok.returncode == 0 and "Success!" in ok.stdout, ok.stdout + ok.stderr
     inverted = subprocess.run(
         [*NBGRADER, "validate", "--invert", str(release)], capture_output=True, text=True, cwd=ROOT
     )
-    assert inverted.returncode == 0 and "Success!" in inverted.stdout, inverted.stdout + inverted.stderr
+    assert inverted.returncode == 0 and "Success!" in inverted.stdout, (
+        inverted.stdout + inverted.stderr
+    )
