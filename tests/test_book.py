@@ -92,9 +92,14 @@ def test_optimizers_chapter_shows_its_figures(build):
         assert png.stat().st_size > 5000, f"{src} is suspiciously small"
 
 
-def test_book_links_to_assignment_a4(build):
-    downloads = list((build.html / "_downloads").rglob("a4_optimizers.ipynb"))
-    assert downloads, "the Optimizers chapter must link the A4 notebook for download"
+@pytest.mark.parametrize(
+    "assignment", sorted(p.name for p in (ROOT / "solutions").iterdir() if p.is_dir())
+)
+def test_book_links_to_each_assignment_for_download(build, assignment):
+    downloads = list((build.html / "_downloads").rglob(f"{assignment}.ipynb"))
+    assert downloads, f"no chapter links the {assignment} notebook for download"
+    released = (ROOT / "exercises" / assignment / f"{assignment}.ipynb").read_bytes()
+    assert downloads[0].read_bytes() == released, "the book offers a stale copy of the release"
 
 
 def test_built_site_publishes_no_solution_or_hidden_test(build):
