@@ -1,0 +1,9 @@
+"""logistic_grad: I forgot the sigmoid, X^T (X w - y) / n.
+
+loses: logistic_grad_matches_hand_values, logistic_grad_is_finite_for_logits_of_1e4, logistic_grad_matches_autograd, train_batch_gd_matches_hand_computed_steps
+message: the sigmoid is missing
+"""
+# %% cell: logistic_grad_implementation
+def logistic_grad(w, X, y):
+    """Gradient of logistic_loss with respect to w."""
+    return X.T @ (X @ w - y) / X.shape[0]

@@ -1,0 +1,18 @@
+"""train: I record the mean of the mini-batch losses I computed during the epoch.
+
+loses: train_batch_gd_matches_hand_computed_steps, train_history_is_full_data_loss_after_each_epoch
+message: mean of the mini-batch losses
+"""
+# %% cell: train_logistic_regression_implementation
+def train_logistic_regression(X, y, lr, epochs, batch_size, rng, w0=None):
+    """Fit logistic regression by (mini-batch) gradient descent."""
+    n, d = X.shape
+    w = np.zeros(d) if w0 is None else np.array(w0, dtype=np.float64)
+    history = []
+    for _ in range(epochs):
+        batch_losses = []
+        for batch in minibatch_indices(n, batch_size, rng):
+            batch_losses.append(logistic_loss(w, X[batch], y[batch]))
+            w = w - lr * logistic_grad(w, X[batch], y[batch])
+        history.append(float(np.mean(batch_losses)))
+    return w, history

@@ -1,0 +1,16 @@
+"""train: I append the full-data loss after every step.
+
+loses: train_history_is_full_data_loss_after_each_epoch
+message: append once per epoch
+"""
+# %% cell: train_logistic_regression_implementation
+def train_logistic_regression(X, y, lr, epochs, batch_size, rng, w0=None):
+    """Fit logistic regression by (mini-batch) gradient descent."""
+    n, d = X.shape
+    w = np.zeros(d) if w0 is None else np.array(w0, dtype=np.float64)
+    history = []
+    for _ in range(epochs):
+        for batch in minibatch_indices(n, batch_size, rng):
+            w = w - lr * logistic_grad(w, X[batch], y[batch])
+            history.append(logistic_loss(w, X, y))
+    return w, history
