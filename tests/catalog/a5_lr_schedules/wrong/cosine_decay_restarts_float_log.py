@@ -1,0 +1,38 @@
+"""cosine_decay_restarts: I copy Keras and find the period with a logarithm of the geometric sum.
+
+loses: cosine_decay_restarts_new_period_starts_exactly_at_boundary
+message: floating-point logarithm
+"""
+# %% cell: cosine_decay_restarts_implementation
+def cosine_decay_restarts(step, lr0, first_decay_steps, t_mul=2.0, m_mul=1.0, alpha=0.0):
+    """Learning rate at ``step`` of Keras' ``CosineDecayRestarts``, with exact period starts.
+
+    Parameters
+    ----------
+    step : int
+        The step, counted from 0.
+    lr0 : float
+        Initial learning rate.
+    first_decay_steps : int
+        Length of the first period.
+    t_mul : float, default 2.0
+        Each period is ``t_mul`` times longer than the one before (``t_mul >= 1``).
+    m_mul : float, default 1.0
+        Each period's height is ``m_mul`` times the one before.
+    alpha : float, default 0.0
+        Minimum rate as a fraction of ``lr0``.
+
+    Returns
+    -------
+    float
+    """
+    fraction = step / first_decay_steps
+    if t_mul == 1:
+        i = math.floor(fraction)
+        f = fraction - i
+    else:
+        i = math.floor(math.log(1 - fraction * (1 - t_mul)) / math.log(t_mul))
+        done = (1 - t_mul**i) / (1 - t_mul)  # periods 0 .. i-1, in units of first_decay_steps
+        f = (fraction - done) / t_mul**i
+    cosine = 0.5 * m_mul**i * (1 + math.cos(math.pi * f))
+    return float(lr0 * ((1 - alpha) * cosine + alpha))
