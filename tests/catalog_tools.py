@@ -149,3 +149,47 @@ def solution_namespace(assignment: str, overrides: dict[str, str] | None = None)
         source = answers.get(meta.get("grade_id"), strip_solution_markers(cell.source))
         exec(compile(source, f"<{assignment}:{meta.get('grade_id', 'cell')}>", "exec"), ns)
     return ns
+
+
+def nbgrader_meta(cell) -> dict:
+    return cell.get("metadata", {}).get("nbgrader", {})
+
+
+def graded_test_sources(nb: nbformat.NotebookNode) -> dict[str, str]:
+    """grade_id -> source of every autograded test cell, in notebook order."""
+    return {
+        nbgrader_meta(c)["grade_id"]: c.source
+        for c in nb.cells
+        if c.cell_type == "code"
+        and nbgrader_meta(c).get("grade")
+        and not nbgrader_meta(c).get("solution")
+    }
+
+
+def student_view(assignment: str) -> nbformat.NotebookNode:
+    """The release as nbgrader makes it (solutions and hidden tests removed), without nbgrader's app."""
+    from nbgrader.preprocessors import ClearHiddenTests, ClearSolutions
+
+    nb = copy.deepcopy(source_notebook(assignment))
+    nb, resources = ClearSolutions().preprocess(nb, {})
+    nb, _ = ClearHiddenTests().preprocess(nb, resources)
+    return nb
+
+
+def failing_cells(ns: dict, cells: dict[str, str]) -> dict[str, str]:
+    """grade_id -> 'ExcType: message' of the test cells that fail when run against ``ns``.
+
+    Each cell runs in its own copy of ``ns``, with warnings silenced as in a kernel's log.
+    """
+    import warnings
+
+    failed = {}
+    for grade_id, source in cells.items():
+        scope = dict(ns)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                exec(compile(source, f"<{grade_id}>", "exec"), scope)
+            except Exception as exc:
+                failed[grade_id] = f"{type(exc).__name__}: {exc}"
+    return failed

@@ -7,7 +7,6 @@ with nbgrader's own ``ClearSolutions`` / ``ClearHiddenTests`` preprocessors.
 
 from __future__ import annotations
 
-import copy
 import functools
 import re
 import warnings
@@ -15,8 +14,15 @@ import warnings
 import numpy as np
 import pytest
 import torch
-from catalog_tools import entries, solution_namespace, source_notebook
-from nbgrader.preprocessors import ClearHiddenTests, ClearSolutions
+from catalog_tools import (
+    entries,
+    failing_cells as _failing,
+    graded_test_sources,
+    nbgrader_meta as _nbgrader,
+    solution_namespace,
+    source_notebook,
+    student_view,
+)
 
 from autograder.checks import a4_optimizers as checks
 
@@ -85,40 +91,14 @@ WRONG = entries(ASSIGNMENT, "wrong")
 CORRECT = entries(ASSIGNMENT, "correct")
 
 
-def _nbgrader(cell) -> dict:
-    return cell.get("metadata", {}).get("nbgrader", {})
-
-
 def _test_cells(nb=None) -> dict[str, str]:
     """grade_id -> source of every autograded test cell, in notebook order."""
-    nb = nb if nb is not None else source_notebook(ASSIGNMENT)
-    return {
-        _nbgrader(c)["grade_id"]: c.source
-        for c in nb.cells
-        if c.cell_type == "code" and _nbgrader(c).get("grade") and not _nbgrader(c).get("solution")
-    }
+    return graded_test_sources(nb if nb is not None else source_notebook(ASSIGNMENT))
 
 
 def _student_view():
     """The release as nbgrader would make it: solutions and hidden tests removed."""
-    nb = copy.deepcopy(source_notebook(ASSIGNMENT))
-    nb, resources = ClearSolutions().preprocess(nb, {})
-    nb, _ = ClearHiddenTests().preprocess(nb, resources)
-    return nb
-
-
-def _failing(ns: dict, cells: dict[str, str]) -> dict[str, str]:
-    """grade_id -> 'ExcType: message' of the test cells that fail against namespace ns."""
-    failed = {}
-    for grade_id, source in cells.items():
-        scope = dict(ns)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            try:
-                exec(compile(source, f"<{grade_id}>", "exec"), scope)
-            except Exception as exc:
-                failed[grade_id] = f"{type(exc).__name__}: {exc}"
-    return failed
+    return student_view(ASSIGNMENT)
 
 
 def _cells_of(prefixes) -> dict[str, str]:

@@ -8,7 +8,6 @@ Keras references here are written out independently of ``autograder.checks.a5_lr
 
 from __future__ import annotations
 
-import copy
 import functools
 import math
 import re
@@ -17,8 +16,15 @@ import warnings
 import numpy as np
 import pytest
 import torch
-from catalog_tools import entries, solution_namespace, source_notebook
-from nbgrader.preprocessors import ClearHiddenTests, ClearSolutions
+from catalog_tools import (
+    entries,
+    failing_cells as _failing,
+    graded_test_sources,
+    nbgrader_meta as _nbgrader,
+    solution_namespace,
+    source_notebook,
+    student_view,
+)
 
 from autograder.checks import a5_lr_schedules as checks
 
@@ -74,18 +80,14 @@ WRONG = entries(ASSIGNMENT, "wrong")
 CORRECT = entries(ASSIGNMENT, "correct")
 
 
-def _nbgrader(cell) -> dict:
-    return cell.get("metadata", {}).get("nbgrader", {})
-
-
 def _test_cells(nb=None) -> dict[str, str]:
     """grade_id -> source of every autograded test cell, in notebook order."""
-    nb = nb if nb is not None else source_notebook(ASSIGNMENT)
-    return {
-        _nbgrader(c)["grade_id"]: c.source
-        for c in nb.cells
-        if c.cell_type == "code" and _nbgrader(c).get("grade") and not _nbgrader(c).get("solution")
-    }
+    return graded_test_sources(nb if nb is not None else source_notebook(ASSIGNMENT))
+
+
+def _student_view():
+    """The release as nbgrader would make it: solutions and hidden tests removed."""
+    return student_view(ASSIGNMENT)
 
 
 def _owner(grade_id: str) -> str:
@@ -93,28 +95,6 @@ def _owner(grade_id: str) -> str:
     matches = [cell for cell, prefix in PREFIXES.items() if grade_id.startswith(prefix)]
     assert matches, f"test cell {grade_id} belongs to no solution cell"
     return max(matches, key=lambda cell: len(PREFIXES[cell]))
-
-
-def _student_view():
-    """The release as nbgrader would make it: solutions and hidden tests removed."""
-    nb = copy.deepcopy(source_notebook(ASSIGNMENT))
-    nb, resources = ClearSolutions().preprocess(nb, {})
-    nb, _ = ClearHiddenTests().preprocess(nb, resources)
-    return nb
-
-
-def _failing(ns: dict, cells: dict[str, str]) -> dict[str, str]:
-    """grade_id -> 'ExcType: message' of the test cells that fail against namespace ns."""
-    failed = {}
-    for grade_id, source in cells.items():
-        scope = dict(ns)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            try:
-                exec(compile(source, f"<{grade_id}>", "exec"), scope)
-            except Exception as exc:
-                failed[grade_id] = f"{type(exc).__name__}: {exc}"
-    return failed
 
 
 def _cells_of(solution_cells) -> dict[str, str]:
