@@ -8,6 +8,7 @@ a row with 0 and the reason; the batch carries on.
 
 from __future__ import annotations
 
+import copy
 import re
 import shutil
 import tempfile
@@ -135,6 +136,40 @@ def _root_cause(result: dict) -> str:
     return causes[-1] if causes else "unknown error (run with --verbose for nbgrader's log)"
 
 
+def _grade_id(cell) -> str | None:
+    return cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+
+
+def restore_deleted_tests(
+    nb: nbformat.NotebookNode, release_nb: nbformat.NotebookNode
+) -> tuple[nbformat.NotebookNode, list[str]]:
+    """Put back test cells a student deleted, each after the cell that preceded it in the release.
+
+    nbgrader scores a deleted test cell 0 without running it; restored, it runs like any other
+    (nbgrader then replaces its source with the source notebook's, hidden tests included).
+    """
+    nb = copy.deepcopy(nb)
+    present = {_grade_id(c) for c in nb.cells} - {None}
+    restored = []
+    for i, cell in enumerate(release_nb.cells):
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        gid = meta.get("grade_id")
+        is_test = cell.cell_type == "code" and meta.get("grade") and not meta.get("solution")
+        if not is_test or gid in present:
+            continue
+        anchor = next(
+            (_grade_id(c) for c in reversed(release_nb.cells[:i]) if _grade_id(c) in present), None
+        )
+        position = next(
+            (k + 1 for k, c in enumerate(nb.cells) if anchor and _grade_id(c) == anchor),
+            len(nb.cells),
+        )
+        nb.cells.insert(position, copy.deepcopy(cell))
+        present.add(gid)
+        restored.append(gid)
+    return nb, restored
+
+
 class BatchGrader:
     """Grades hand-ins of one assignment into ``out_dir`` (gradebook, feedback, grades.csv)."""
 
@@ -181,7 +216,8 @@ class BatchGrader:
                 f"{result.get('error') or result.get('log')}"
             )
         release = self.work / RELEASE_DIR / self.assignment / f"{self.assignment}.ipynb"
-        self.cells = graded_cells(nbformat.read(release, as_version=4))
+        self.release_nb = nbformat.read(release, as_version=4)
+        self.cells = graded_cells(self.release_nb)
         self.source_ids = {c.grade_id for c in self.cells} | graded_ids(
             nbformat.read(self.course.source_notebook(self.assignment), as_version=4)
         )
@@ -225,7 +261,8 @@ class BatchGrader:
         dest = self.work / "submitted" / sid / self.assignment / f"{self.assignment}.ipynb"
         dest.parent.mkdir(parents=True, exist_ok=True)
         # Only the notebook itself is taken from a hand-in, never files beside it.
-        nbformat.write(sub.notebook, dest)
+        notebook, restored = restore_deleted_tests(sub.notebook, self.release_nb)
+        nbformat.write(notebook, dest)
         with warnings.catch_warnings():
             # nbgrader 0.9 trips SQLAlchemy 2 autoflush warnings on every new student.
             warnings.simplefilter("ignore")
@@ -277,10 +314,9 @@ class BatchGrader:
                     )
                 )
         score = sum(c.points for c in cells)
-        missing = sorted(self.source_ids & {c.grade_id for c in self.cells} - present)
         reason = (
-            f"graded cells missing from the hand-in (restored from the source): {', '.join(missing)}"
-            if missing
+            f"test cells deleted from the notebook were put back and run: {', '.join(restored)}"
+            if restored
             else ""
         )
         return StudentResult(sid, self.assignment, "graded", score, self.max_score(), reason, cells)

@@ -82,6 +82,13 @@ def batch(toy, tmp_path_factory):
     put("two_notebooks", "draft.ipynb", release)
     put("two_notebooks", "final.ipynb", release)
     put("bad id", "toy.ipynb", release)
+    deleted = _answer(release, "def double(x):\n    return 2 * x\n")
+    deleted.cells = [
+        c
+        for c in deleted.cells
+        if c.metadata.get("nbgrader", {}).get("grade_id") != "double_hidden_cases"
+    ]
+    put("deleted_test", "toy.ipynb", deleted)
     # files beside the notebook must be ignored: this would shadow double() if imported
     put("correct", "helpers.py", "raise SystemExit('student files must not be used')\n")
 
@@ -95,7 +102,7 @@ def batch(toy, tmp_path_factory):
 def test_batch_completes_and_prints_a_summary(batch):
     assert batch.returncode == 0, batch.stderr
     assert "student" in batch.stdout and "correct" in batch.stdout
-    assert len(batch.rows) == 15
+    assert len(batch.rows) == 16
 
 
 def test_correct_answers_get_every_automatic_point(batch):
@@ -103,6 +110,15 @@ def test_correct_answers_get_every_automatic_point(batch):
         row = batch.rows[student]
         assert (row["double_of_three"], row["double_hidden_cases"]) == ("1", "2"), row
         assert row["score"] == "3" and row["max_score"] == "6" and row["manual_pending"] == "3"
+
+
+def test_deleted_test_cell_is_put_back_and_run(batch):
+    row = batch.rows["deleted_test"]
+    assert (row["double_of_three"], row["double_hidden_cases"], row["score"]) == ("1", "2", "3"), (
+        row
+    )
+    assert "put back and run: double_hidden_cases" in row["reason"]
+    assert "double_hidden_cases" in batch.feedback("deleted_test")
 
 
 def test_blank_release_gets_zero(batch):
