@@ -7,11 +7,12 @@ PY      = $(VENV)/bin/python
 STAMP   = $(VENV)/.installed-stamp
 CONSTRAINTS = requirements/constraints.txt
 
-.PHONY: help venv book test lint release lock clean
+.PHONY: help venv book test bench lint release lock clean
 
 help:
 	@echo "make book     build the book into _build/html (every page executed)"
 	@echo "make test     run the whole test suite (what CI runs)"
+	@echo "make bench    time a clean book build, a no-change and a one-page rebuild"
 	@echo "make lint     ruff over the project"
 	@echo "make release  regenerate exercises/ from solutions/"
 	@echo "make clean    remove _build and the virtual environment"
@@ -34,7 +35,11 @@ book: $(STAMP)
 test: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto --dist loadgroup
+
+# Speed is measured here, as numbers to read, never as timed assertions in the tests.
+bench: $(STAMP)
+	$(PY) benchmarks/book_build.py
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

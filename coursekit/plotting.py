@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
+import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
+from matplotlib.figure import Figure
 
 from coursekit.surfaces import Surface
 from coursekit.trajectories import losses
@@ -53,8 +56,73 @@ def distinct_colors(names: list[str]) -> list[str]:
     return out
 
 
+_TEX_SYMBOLS = {
+    "alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε", "varepsilon": "ε",
+    "eta": "η", "theta": "θ", "lambda": "λ", "mu": "μ", "rho": "ρ", "sigma": "σ", "tau": "τ",
+    "nabla": "∇", "ell": "ℓ", "star": "*", "cdot": "·", "times": "×", "infty": "∞",
+    "approx": "≈", "leq": "≤", "geq": "≥", "sqrt": "√", "log": "log", "exp": "exp",
+}  # fmt: skip
+
+
+def plain_text(label: str) -> str:
+    """A Matplotlib label without mathtext markup (``$f(\\theta_t)$`` -> ``f(θ_t)``)."""
+    if "$" not in label:
+        return label
+    text = label.replace("$", "")
+    text = re.sub(r"\\([A-Za-z]+)", lambda m: _TEX_SYMBOLS.get(m.group(1), m.group(1)), text)
+    return re.sub(r"[{}\\]", "", text)
+
+
+def describe_figure(fig: Figure) -> str:
+    """A plain-text description of a figure from its titles and axis labels (for alt text)."""
+    parts = []
+    suptitle = fig._suptitle.get_text().strip() if fig._suptitle is not None else ""
+    if suptitle:
+        parts.append(suptitle)
+    for ax in fig.axes:
+        title = ax.get_title().strip() or ax.get_title(loc="left").strip()
+        labels = [
+            f"{axis}: {text}"
+            for axis, text in (("x", ax.get_xlabel().strip()), ("y", ax.get_ylabel().strip()))
+            if text
+        ]
+        if title or labels:
+            parts.append(title + (f" ({'; '.join(labels)})" if labels else ""))
+    return plain_text(". ".join(p.strip() for p in parts if p.strip())) or "Figure"
+
+
+def _png_with_description(fig: Figure) -> str | None:
+    """IPython's PNG output for a figure, with :func:`describe_figure` in its Description."""
+    from IPython.core.pylabtools import print_figure
+
+    if not fig.axes and not fig.lines:
+        return None
+    return print_figure(fig, fmt="png", base64=True, metadata={"Description": describe_figure(fig)})
+
+
+def _register_png_alt_text() -> None:
+    """Make figures shown in a notebook carry their description (the book turns it into alt)."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is None:
+        return
+    # Load the inline backend now: loading it (lazily, at the first figure) re-registers
+    # IPython's own PNG formatter over ours.
+    plt.switch_backend(matplotlib.get_backend())
+    formatter = shell.display_formatter.formatters["image/png"]
+    formatter.for_type(Figure, _png_with_description)
+
+
 def setup_style() -> None:
-    """Set the book-wide Matplotlib defaults (size, grid, font sizes)."""
+    """Set the book-wide Matplotlib defaults (size, grid, font sizes).
+
+    In a notebook it also makes every figure's PNG carry a text description (titles and axis
+    labels), which the book's Sphinx extension uses as the image's alt text.
+    """
+    _register_png_alt_text()
     plt.rcParams.update(
         {
             "figure.figsize": (7.0, 4.2),

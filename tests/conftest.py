@@ -52,3 +52,11 @@ def grade(assignment: str, submissions: Path, out: Path, *extra: str, cwd: Path 
 @pytest.fixture(scope="session")
 def cli():
     return run_cli
+
+
+@pytest.fixture(scope="session")
+def built_book(tmp_path_factory):
+    """One clean build of the whole book (fresh execution cache) per test session."""
+    from book_site import build_book
+
+    return build_book(tmp_path_factory.mktemp("book"))

@@ -4,33 +4,17 @@ shows its figures, and publishes no solution or hidden test."""
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-import yaml
+from book_site import toc_files
 from leaks import find_leaks, secret_lines
 
 ROOT = Path(__file__).resolve().parents[1]
-JUPYTER_BOOK = Path(sys.executable).parent / "jupyter-book"
 
-pytestmark = pytest.mark.book
-
-
-def toc_files() -> list[str]:
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    files = [toc["root"]]
-
-    def walk(node):
-        for key in ("parts", "chapters", "sections"):
-            for child in node.get(key, []):
-                if "file" in child:
-                    files.append(child["file"])
-                walk(child)
-
-    walk(toc)
-    return files
+# The build is shared with test_browser.py (one fresh build per test session): keep both
+# modules on the same pytest-xdist worker.
+pytestmark = [pytest.mark.book, pytest.mark.xdist_group("book")]
 
 
 def is_notebook_page(file: str) -> bool:
@@ -38,26 +22,8 @@ def is_notebook_page(file: str) -> bool:
 
 
 @pytest.fixture(scope="module")
-def build(tmp_path_factory):
-    """A clean build (fresh execution cache) into a temporary folder."""
-    out = tmp_path_factory.mktemp("book")
-    proc = subprocess.run(
-        [
-            str(JUPYTER_BOOK),
-            "build",
-            str(ROOT),
-            "--path-output",
-            str(out),
-            "--warningiserror",
-            "--nitpick",
-            "--keep-going",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=1800,
-    )
-    proc.html = out / "_build" / "html"
-    return proc
+def build(built_book):
+    return built_book
 
 
 def test_book_builds_without_warnings_or_cell_errors(build):

@@ -16,9 +16,26 @@ import pytest
 from catalog_tools import CATALOG, build_submission, entries, release_notebook
 from conftest import grade
 
+
+def _on_one_worker(assignment: str, *values):
+    """A test parameter whose assignment's whole batch stays on one pytest-xdist worker.
+
+    Each batch is graded once per worker (the ``batch`` fixture caches it), so all tests of
+    one assignment share a worker while different assignments grade in parallel.
+    """
+    name = values[0].name if values else assignment
+    return pytest.param(
+        assignment,
+        *values,
+        marks=pytest.mark.xdist_group(f"catalog-{assignment}"),
+        id=f"{assignment}:{name}" if values else assignment,
+    )
+
+
 ASSIGNMENTS = sorted(p.name for p in CATALOG.iterdir() if p.is_dir())
-WRONG = [(a, e) for a in ASSIGNMENTS for e in entries(a, "wrong")]
-CORRECT = [(a, e) for a in ASSIGNMENTS for e in entries(a, "correct")]
+BY_ASSIGNMENT = [_on_one_worker(a) for a in ASSIGNMENTS]
+WRONG = [_on_one_worker(a, e) for a in ASSIGNMENTS for e in entries(a, "wrong")]
+CORRECT = [_on_one_worker(a, e) for a in ASSIGNMENTS for e in entries(a, "correct")]
 
 
 def _test_cells(assignment: str) -> list[str]:
@@ -67,13 +84,13 @@ def _messages(run, student) -> str:
     return "\n".join(html.unescape(m) for m in re.findall(r"<pre>(.*?)</pre>", page, re.S))
 
 
-@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+@pytest.mark.parametrize("assignment", BY_ASSIGNMENT)
 def test_catalog_is_big_enough(assignment):
     assert len(entries(assignment, "wrong")) >= 10, "the catalog of wrong implementations shrank"
     assert len(entries(assignment, "correct")) >= 2
 
 
-@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+@pytest.mark.parametrize("assignment", BY_ASSIGNMENT)
 def test_reference_solution_gets_full_marks(batch, assignment):
     run = batch(assignment)
     row = run.rows["reference"]
@@ -84,20 +101,20 @@ def test_reference_solution_gets_full_marks(batch, assignment):
     assert float(row["manual_pending"]) > 0, "each assignment has a written question graded by hand"
 
 
-@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+@pytest.mark.parametrize("assignment", BY_ASSIGNMENT)
 def test_blank_release_gets_zero(batch, assignment):
     row = batch(assignment).rows["blank"]
     assert (row["status"], row["score"]) == ("graded", "0")
 
 
-@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+@pytest.mark.parametrize("assignment", BY_ASSIGNMENT)
 def test_damaged_file_gets_zero_with_a_reason(batch, assignment):
     row = batch(assignment).rows["damaged"]
     assert row["status"] == "not graded" and row["score"] == "0"
     assert "not valid JSON" in row["reason"]
 
 
-@pytest.mark.parametrize(("assignment", "entry"), WRONG, ids=[f"{a}:{e.name}" for a, e in WRONG])
+@pytest.mark.parametrize(("assignment", "entry"), WRONG)
 def test_wrong_implementation_loses_points(batch, assignment, entry):
     run = batch(assignment)
     row, reference = run.rows[f"wrong-{entry.name}"], run.rows["reference"]
@@ -113,9 +130,7 @@ def test_wrong_implementation_loses_points(batch, assignment, entry):
         )
 
 
-@pytest.mark.parametrize(
-    ("assignment", "entry"), CORRECT, ids=[f"{a}:{e.name}" for a, e in CORRECT]
-)
+@pytest.mark.parametrize(("assignment", "entry"), CORRECT)
 def test_correct_alternative_gets_full_marks(batch, assignment, entry):
     run = batch(assignment)
     row = run.rows[f"correct-{entry.name}"]
