@@ -10,6 +10,7 @@ CONSTRAINTS = requirements/constraints.txt
 .PHONY: help venv book test bench lint release lock clean
 
 help:
+	@echo "make venv     set up .venv only (students: then work and self-check)"
 	@echo "make book     build the book into _build/html (every page executed)"
 	@echo "make test     run the whole test suite (what CI runs)"
 	@echo "make bench    time a clean book build, a no-change and a one-page rebuild"

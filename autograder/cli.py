@@ -48,6 +48,14 @@ def _grade(args) -> int:
     return 0
 
 
+def _validate(args) -> int:
+    from .selfcheck import validate
+
+    report = validate(args.notebook, course_root=args.course, cell_timeout=args.timeout)
+    print(report.render())
+    return 0 if report.all_passed else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m autograder",
@@ -83,6 +91,19 @@ def build_parser() -> argparse.ArgumentParser:
         "--timeout", type=int, default=120, metavar="S", help="seconds per cell (default 120)"
     )
     p.set_defaults(func=_grade)
+
+    p = sub.add_parser(
+        "validate",
+        help="students: run a notebook's visible tests in a fresh kernel (not a grade)",
+        description="Run the visible tests of a saved exercise notebook in a fresh kernel and "
+        "print pass/fail per test cell. Exit status 0: every visible test passed; 1: some "
+        "failed; 2: the file could not be checked. Hidden tests decide the grade.",
+    )
+    p.add_argument("notebook", metavar="NOTEBOOK", help="your saved .ipynb file")
+    p.add_argument(
+        "--timeout", type=int, default=120, metavar="S", help="seconds per cell (default 120)"
+    )
+    p.set_defaults(func=_validate)
     return parser
 
 

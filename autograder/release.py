@@ -45,9 +45,20 @@ def generate_release(course: Course, assignment: str, dest: Path) -> list[Path]:
     return sorted(p for p in dest.rglob("*") if p.is_file())
 
 
+def student_readme(course: Course) -> str:
+    """The text of ``exercises/README.md``: how a student sets up, works, checks, hands in."""
+    template = (Path(__file__).parent / "templates" / "exercises_README.md").read_text()
+    rows = "\n".join(f"| {a} | [`{a}/{a}.ipynb`]({a}/{a}.ipynb) |" for a in course.assignments())
+    return template.replace("{assignment_rows}", rows)
+
+
 def release(course: Course, assignments: list[str] | None = None) -> dict[str, list[Path]]:
-    """Regenerate ``exercises/<assignment>`` for each assignment (all when none are named)."""
+    """Regenerate ``exercises/<assignment>`` for each assignment (all when none are named),
+    and the students' ``exercises/README.md``."""
     names = assignments or course.assignments()
     if not names:
         raise CourseError(f"no assignments under {course.source_dir}")
-    return {a: generate_release(course, a, course.release_dir / a) for a in names}
+    written = {a: generate_release(course, a, course.release_dir / a) for a in names}
+    course.release_dir.mkdir(exist_ok=True)
+    (course.release_dir / "README.md").write_text(student_readme(course), encoding="utf-8")
+    return written

@@ -37,6 +37,17 @@ def build(book: Path) -> tuple[float, list[str]]:
     return seconds, executed
 
 
+def page_execution_seconds(book: Path) -> dict[str, float]:
+    """Each page's execution time, as the execution cache recorded it."""
+    from jupyter_cache import get_cache
+
+    cache = get_cache(book / "_build" / ".jupyter_cache")
+    return {
+        Path(record.uri).relative_to(book).as_posix(): record.data.get("execution_seconds", 0.0)
+        for record in cache.list_cache_records()
+    }
+
+
 def touch_one_code_cell(page: Path) -> None:
     """Change one page's code (a comment in its first code cell), as an author would."""
     text = page.read_text(encoding="utf-8")
@@ -58,9 +69,14 @@ def main() -> None:
         book = Path(tmp) / "book"
         shutil.copytree(ROOT, book, ignore=lambda d, names: [n for n in names if n in SKIP])
         clean, executed_clean = build(book)
+        per_page = page_execution_seconds(book)
         again, executed_again = build(book)
         touch_one_code_cell(book / args.page)
         one, executed_one = build(book)
+    print(f"{'page execution (clean build)':<48} {'seconds':>8}")
+    for page, seconds in sorted(per_page.items(), key=lambda kv: -kv[1]):
+        print(f"{page:<48} {seconds:8.1f}{'  over the 60 s goal' if seconds > 60 else ''}")
+    print()
     rows = [
         ("clean build", clean, len(executed_clean)),
         ("rebuild, no change", again, len(executed_again)),

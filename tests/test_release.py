@@ -43,6 +43,21 @@ def test_release_is_in_sync_with_solutions(assignment, tmp_path):
         )
 
 
+def test_student_readme_is_in_sync_and_lists_every_assignment():
+    from autograder.release import student_readme
+
+    readme = ROOT / "exercises" / "README.md"
+    assert readme.is_file(), "run `make release`: exercises/README.md is missing"
+    assert readme.read_text(encoding="utf-8") == student_readme(COURSE), (
+        "exercises/README.md is stale: run `make release` and commit the result"
+    )
+    for a in ASSIGNMENTS:
+        assert f"({a}/{a}.ipynb)" in readme.read_text(encoding="utf-8")
+    for step in ("## 1. Set up", "## 2. Work", "## 3. Check", "## 4. Hand in"):
+        assert step in readme.read_text(encoding="utf-8")
+    assert "python -m autograder validate" in readme.read_text(encoding="utf-8")
+
+
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_release_contains_no_solution_or_hidden_test(assignment):
     secrets = secret_lines(ROOT / "solutions" / assignment / f"{assignment}.ipynb")
