@@ -22,9 +22,14 @@ def _release(args) -> int:
 
 def _grade(args) -> int:
     from .grading import BatchGrader
-    from .output import summary_table, write_feedback, write_grades_csv
+    from .output import summary_table, write_run_outputs
+    from .policy import load_policy
 
     course = Course.find(args.course)
+    course.source_notebook(args.assignment)  # an unknown assignment fails before the policy
+    policy = load_policy(
+        course.root, args.assignment, args.due, args.late_penalty, args.allowed_imports
+    )
     grader = BatchGrader(
         course,
         args.assignment,
@@ -32,19 +37,61 @@ def _grade(args) -> int:
         db_url=args.db,
         cell_timeout=args.timeout,
         verbose=args.verbose,
+        policy=policy,
     )
 
     def progress(i, n, sid):
         print(f"[{i}/{n}] grading {sid}", file=sys.stderr, flush=True)
 
     results = grader.grade(Path(args.submissions), progress=progress)
-    for r in results:
-        write_feedback(r, grader.out_dir)
-    csv_path = write_grades_csv(results, grader.cells, grader.out_dir / "grades.csv")
+    csv_path = write_run_outputs(grader.run_record(results), grader.out_dir)
     print(summary_table(results))
     print(
         f"\n{len(results)} hand-in(s); grades in {csv_path}, feedback in {grader.out_dir / 'feedback'}"
     )
+    return 0
+
+
+def _report(args) -> int:
+    from .report import write_report
+    from .results import GradingRun
+
+    run = GradingRun.load(Path(args.out), args.assignment)
+    page = write_report(run, Path(args.out), roster=Path(args.roster) if args.roster else None)
+    print(f"report: {page} (numbers in {page.parent}/report_*.csv)")
+    return 0
+
+
+def _manual(args) -> int:
+    from .manual import export_sheet, import_sheet
+    from .results import GradingRun
+
+    out = Path(args.out)
+    run = GradingRun.load(out, args.assignment)
+    sheet = Path(args.sheet)
+    if args.action == "export":
+        n = export_sheet(run, out, sheet)
+        print(
+            f"{sheet}: {n} written answer(s) to grade; fill in 'points' (and 'comment'), then "
+            f"run: python -m autograder manual {args.assignment} --out {out} import {sheet}"
+        )
+    else:
+        grades = import_sheet(run, out, sheet)
+        students = len({g.student_id for g in grades})
+        print(
+            f"{sheet}: imported {len(grades)} grade(s) for {students} student(s); "
+            f"grades.csv and feedback in {out} are updated"
+        )
+    return 0
+
+
+def _export(args) -> int:
+    from .export import export_gradebooks
+
+    if not args.db and not args.out:
+        raise CourseError("export: give --db URL or --out DIR (each may be repeated)")
+    path, n = export_gradebooks(args.db or [], [Path(d) for d in args.out or []], Path(args.to))
+    print(f"{path}: {n} row(s), one per student and assignment")
     return 0
 
 
@@ -90,7 +137,69 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--timeout", type=int, default=120, metavar="S", help="seconds per cell (default 120)"
     )
+    p.add_argument(
+        "--due",
+        metavar="WHEN",
+        help="due date with time zone, e.g. 2026-11-01T23:59:00+00:00 "
+        "(default: autograder.toml's, else none)",
+    )
+    p.add_argument(
+        "--late-penalty",
+        metavar="RULE",
+        help="e.g. '10%%/day,max=50%%', '2%%/hour', 'grace=15min', 'none' "
+        "(default: autograder.toml's, else none)",
+    )
+    p.add_argument(
+        "--allowed-imports",
+        metavar="MODULES",
+        help="comma-separated modules solution cells may import besides the standard library; "
+        "others are flagged (default: autograder.toml's, else not checked)",
+    )
     p.set_defaults(func=_grade)
+
+    p = sub.add_parser(
+        "report",
+        help="a class report (HTML and CSV) from a graded folder",
+        description="Write DIR/report.html (score distribution, questions hardest first, common "
+        "failure messages, flags, late and missing students) and DIR/report_*.csv from what "
+        "'grade' left in DIR. Runs no student code.",
+    )
+    p.add_argument("assignment", metavar="ASSIGNMENT")
+    p.add_argument("--out", required=True, metavar="DIR", help="the folder 'grade' wrote")
+    p.add_argument(
+        "--roster",
+        metavar="FILE",
+        help="CSV with a student_id column: who should have handed in "
+        "(default: the gradebook's students)",
+    )
+    p.set_defaults(func=_report)
+
+    p = sub.add_parser(
+        "manual",
+        help="grade written answers by hand through a CSV sheet",
+        description="export: write a sheet (student_id, grade_id, max_points, answer, points, "
+        "comment) to fill in. import: check the filled-in sheet (any bad row stops it, nothing "
+        "is written) and store points and comments in the gradebook, grades.csv and feedback.",
+    )
+    p.add_argument("assignment", metavar="ASSIGNMENT")
+    p.add_argument("--out", required=True, metavar="DIR", help="the folder 'grade' wrote")
+    p.add_argument("action", choices=["export", "import"])
+    p.add_argument("sheet", metavar="FILE.csv")
+    p.set_defaults(func=_manual)
+
+    p = sub.add_parser(
+        "export",
+        help="every assignment's grades in one CSV (one row per student and assignment)",
+        description="Read one or more gradebooks and write one row per student and assignment: "
+        "student_id, assignment, score (after late penalty), max_score, raw_score, "
+        "late_penalty, submitted_at, status.",
+    )
+    p.add_argument("--db", action="append", metavar="URL", help="a gradebook URL (repeatable)")
+    p.add_argument(
+        "--out", action="append", metavar="DIR", help="a folder 'grade' wrote (repeatable)"
+    )
+    p.add_argument("--to", required=True, metavar="FILE.csv", help="the CSV file to write")
+    p.set_defaults(func=_export)
 
     p = sub.add_parser(
         "validate",

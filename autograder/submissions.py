@@ -12,6 +12,7 @@ import re
 import stat
 import zipfile
 from dataclasses import dataclass
+from datetime import datetime, timezone, tzinfo
 from pathlib import Path, PurePosixPath
 
 import nbformat
@@ -33,14 +34,58 @@ class Submission:
     path: Path | None = None
     notebook: nbformat.NotebookNode | None = None
     problem: str | None = None
+    # When it was handed in, and where that was read: "timestamp.txt", "zip entry" or "file time".
+    submitted_at: datetime | None = None
+    timestamp_source: str = ""
+    timestamp_problem: str = ""
 
     @property
     def gradable(self) -> bool:
         return self.problem is None and self.notebook is not None
 
 
-def unpack_zip(archive: Path, dest: Path) -> Path:
-    """Extract ``archive`` into ``dest`` safely; return the folder of student folders."""
+# Where a zip was unpacked, each extracted file's entry time (a zip stores no time zone).
+ZipTimes = dict[Path, tuple[int, int, int, int, int, int]]
+
+
+def read_timestamp_file(path: Path) -> datetime:
+    """nbgrader's ``timestamp.txt`` (``2026-11-01 23:59:00.000000 UTC``, or ISO 8601) as UTC."""
+    from nbgrader.utils import parse_utc
+
+    text = path.read_text(encoding="utf-8", errors="replace").strip()
+    if not text:
+        raise ValueError("the file is empty")
+    try:
+        naive_utc = parse_utc(text)
+    except (ValueError, OverflowError) as exc:
+        raise ValueError(f"{text[:60]!r} is not a date and time") from exc
+    return naive_utc.replace(tzinfo=timezone.utc)
+
+
+def hand_in_time(
+    student_dir: Path, notebook: Path, zip_times: ZipTimes | None, zip_zone: tzinfo | None
+) -> tuple[datetime | None, str, str]:
+    """(time, source, problem): nbgrader's timestamp.txt beside the notebook or in the student's
+    folder, else the notebook's zip entry time (read in ``zip_zone``), else its file time."""
+    problem = ""
+    for folder in dict.fromkeys([notebook.parent, student_dir]):
+        stamp = folder / "timestamp.txt"
+        if stamp.is_file():
+            try:
+                return read_timestamp_file(stamp), "timestamp.txt", ""
+            except ValueError as exc:
+                problem = f"{stamp.relative_to(student_dir.parent)} is unreadable ({exc}); "
+    if zip_times is not None and notebook in zip_times:
+        entry = datetime(*zip_times[notebook], tzinfo=zip_zone or timezone.utc)
+        return entry.astimezone(timezone.utc), "zip entry", problem
+    mtime = datetime.fromtimestamp(notebook.stat().st_mtime, tz=timezone.utc)
+    return mtime, "file time", problem
+
+
+def unpack_zip(archive: Path, dest: Path) -> tuple[Path, ZipTimes]:
+    """Extract ``archive`` into ``dest`` safely; return the folder of student folders and
+    each extracted file's entry time (the hand-in time when there is no timestamp.txt)."""
+    entry_times: ZipTimes = {}
     try:
         zf = zipfile.ZipFile(archive)
     except zipfile.BadZipFile as exc:
@@ -71,10 +116,11 @@ def unpack_zip(archive: Path, dest: Path) -> Path:
             target.parent.mkdir(parents=True, exist_ok=True)
             with zf.open(member) as src, open(target, "wb") as out:
                 out.write(src.read(MAX_NOTEBOOK_BYTES * 4))
+            entry_times[target] = member.date_time
     entries = [p for p in dest.iterdir() if not p.name.startswith(".")]
     if len(entries) == 1 and entries[0].is_dir() and not any(entries[0].glob("*.ipynb")):
-        return entries[0]  # a wrapper folder around the student folders
-    return dest
+        return entries[0], entry_times  # a wrapper folder around the student folders
+    return dest, entry_times
 
 
 def read_notebook(path: Path) -> tuple[nbformat.NotebookNode | None, str | None]:
@@ -125,7 +171,12 @@ def graded_ids(nb: nbformat.NotebookNode) -> set[str]:
 
 
 def collect(
-    folder: Path, assignment: str, source_ids: set[str], other_assignments: dict[str, set[str]]
+    folder: Path,
+    assignment: str,
+    source_ids: set[str],
+    other_assignments: dict[str, set[str]],
+    zip_times: ZipTimes | None = None,
+    zip_zone: tzinfo | None = None,
 ) -> list[Submission]:
     """One ``Submission`` per student folder under ``folder``, sorted by student id."""
     subs = []
@@ -154,7 +205,12 @@ def collect(
                 )
             )
             continue
-        subs.append(_vet(student_dir, assignment, source_ids, other_assignments))
+        sub = _vet(student_dir, assignment, source_ids, other_assignments)
+        if sub.path is not None:
+            sub.submitted_at, sub.timestamp_source, sub.timestamp_problem = hand_in_time(
+                student_dir, sub.path, zip_times, zip_zone
+            )
+        subs.append(sub)
     return subs
 
 
