@@ -59,6 +59,16 @@ def test_student_readme_is_in_sync_and_lists_every_assignment():
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_release_tells_the_student_how_to_check_and_that_it_is_not_a_grade(assignment):
+    import nbformat
+
+    nb = nbformat.read(ROOT / "exercises" / assignment / f"{assignment}.ipynb", as_version=4)
+    intro = nb.cells[0].source
+    assert f"python -m autograder validate {assignment}.ipynb" in intro
+    assert "**not** your grade" in intro
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_release_contains_no_solution_or_hidden_test(assignment):
     secrets = secret_lines(ROOT / "solutions" / assignment / f"{assignment}.ipynb")
     assert secrets, "found no solution text to look for: the leak check would be vacuous"
