@@ -242,7 +242,12 @@ TORCH_SETTINGS = [
 ]
 
 
-@pytest.mark.parametrize("name, kwargs, make", TORCH_SETTINGS, ids=lambda x: str(x)[:60])
+@pytest.mark.parametrize(
+    "name, kwargs, make",
+    TORCH_SETTINGS,
+    # ids must not contain object addresses: pytest-xdist workers must collect the same ids
+    ids=[f"{name}-{'-'.join(f'{k}={v}' for k, v in kw.items())}" for name, kw, _ in TORCH_SETTINGS],
+)
 def test_reference_agrees_with_torch_directly(reference, name, kwargs, make):
     """Not through the checks module: a plain loop over a torch scheduler, 250 steps
     (cosine decay up to decay_steps only: torch's CosineAnnealingLR swings back up after it)."""
