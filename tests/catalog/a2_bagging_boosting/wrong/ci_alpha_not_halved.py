@@ -1,0 +1,13 @@
+"""bootstrap_confidence_interval: I use the percentiles 100 * alpha and 100 * (1 - alpha).
+
+loses: bootstrap_ci_of_constant_data_and_hand_percentiles, bootstrap_ci_matches_percentile_reference, bootstrap_ci_calls_statistic_n_boot_times_on_bootstrap_samples
+message: alpha / 2 in EACH tail
+"""
+
+
+# %% cell: bootstrap_ci_implementation
+def bootstrap_confidence_interval(data, statistic, n_boot, alpha, rng):
+    """Percentile bootstrap confidence interval."""
+    stats = [statistic(data[bootstrap_indices(len(data), rng)]) for _ in range(n_boot)]
+    lower, upper = np.percentile(stats, [100 * alpha, 100 * (1 - alpha)])
+    return float(lower), float(upper)
