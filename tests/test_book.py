@@ -26,10 +26,21 @@ def build(built_book):
     return built_book
 
 
+# jupyter_client interrupts every kernel (SIGINT) just before asking it to shut down; when the
+# signal lands while ipykernel is still handling a message, ipykernel logs this line. It says
+# nothing about the page: a cell stopped by its time limit shows as an execution failure
+# (a WARNING) and as a traceback in the page, which the tests here still catch.
+SHUTDOWN_INTERRUPT = "[IPKernelApp] ERROR | KeyboardInterrupt caught in kernel."
+
+
 def test_book_builds_without_warnings_or_cell_errors(build):
     log = build.stdout + build.stderr
     assert build.returncode == 0, log[-6000:]
-    warnings = [line for line in log.splitlines() if "WARNING" in line or "ERROR" in line]
+    warnings = [
+        line
+        for line in log.splitlines()
+        if ("WARNING" in line or "ERROR" in line) and line.strip() != SHUTDOWN_INTERRUPT
+    ]
     assert warnings == [], "\n".join(warnings)
 
 
