@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+import time
 from pathlib import Path
 
 from .course import Course, CourseError
@@ -30,6 +31,18 @@ def _grade(args) -> int:
     policy = load_policy(
         course.root, args.assignment, args.due, args.late_penalty, args.allowed_imports
     )
+    from .sandbox import isolation
+
+    iso = isolation()
+    if not iso.sandboxed:
+        banner = "!" * 78
+        print(
+            f"{banner}\nWARNING: grading WITHOUT a sandbox ({iso.problem}).\nStudent code runs "
+            "with resource limits only and can read and write what you can.\nInstall bubblewrap "
+            f"(apt-get install bubblewrap); 'python -m autograder doctor' checks.\n{banner}",
+            file=sys.stderr,
+            flush=True,
+        )
     grader = BatchGrader(
         course,
         args.assignment,
@@ -38,10 +51,19 @@ def _grade(args) -> int:
         cell_timeout=args.timeout,
         verbose=args.verbose,
         policy=policy,
+        jobs=args.jobs,
+        notebook_timeout=args.notebook_timeout,
     )
+    started = time.monotonic()
+    interactive = sys.stderr.isatty()
 
-    def progress(i, n, sid):
-        print(f"[{i}/{n}] grading {sid}", file=sys.stderr, flush=True)
+    def progress(i, n, what):
+        width = 30
+        filled = int(width * i / max(n, 1))
+        elapsed = time.monotonic() - started
+        line = f"[{'#' * filled}{'.' * (width - filled)}] {i}/{n} {elapsed:5.0f} s  {what}"
+        end = "" if interactive and i < n else "\n"
+        print(("\r\033[K" if interactive else "") + line, end=end, file=sys.stderr, flush=True)
 
     results = grader.grade(Path(args.submissions), progress=progress)
     csv_path = write_run_outputs(grader.run_record(results), grader.out_dir)
@@ -50,6 +72,22 @@ def _grade(args) -> int:
         f"\n{len(results)} hand-in(s); grades in {csv_path}, feedback in {grader.out_dir / 'feedback'}"
     )
     return 0
+
+
+def _doctor(args) -> int:
+    from .sandbox import isolation, self_test
+
+    iso = isolation()
+    print(iso.describe())
+    problems = self_test() if iso.sandboxed else []
+    for line in problems:
+        print(f"PROBLEM: {line}")
+    if iso.sandboxed and not problems:
+        print(
+            "self-test: a sandboxed process could not reach the network, the course folder, "
+            "the home folder or the files outside its scratch folder"
+        )
+    return 0 if iso.sandboxed and not problems else 1
 
 
 def _report(args) -> int:
@@ -135,7 +173,26 @@ def build_parser() -> argparse.ArgumentParser:
         help="gradebook database URL (SQLAlchemy); default: sqlite file DIR/gradebook.db",
     )
     p.add_argument(
-        "--timeout", type=int, default=120, metavar="S", help="seconds per cell (default 120)"
+        "--timeout",
+        type=int,
+        default=120,
+        metavar="S",
+        help="seconds per test and per cell (default 120)",
+    )
+    p.add_argument(
+        "--jobs",
+        type=int,
+        default=None,
+        metavar="N",
+        help="hand-ins graded at once (default: the number of CPU cores)",
+    )
+    p.add_argument(
+        "--notebook-timeout",
+        type=int,
+        default=None,
+        metavar="S",
+        help="seconds for a whole notebook, all its tests together (default: 5 x --timeout, "
+        "at least 600)",
     )
     p.add_argument(
         "--due",
@@ -156,6 +213,15 @@ def build_parser() -> argparse.ArgumentParser:
         "others are flagged (default: autograder.toml's, else not checked)",
     )
     p.set_defaults(func=_grade)
+
+    p = sub.add_parser(
+        "doctor",
+        help="say what isolation grading has on this machine (and test it)",
+        description="Report whether student code will run in a bubblewrap sandbox, with which "
+        "limits, and check that a sandboxed process cannot reach the network or the course "
+        "folder. Exit status 0: sandboxed; 1: not (grading still works, unprotected).",
+    )
+    p.set_defaults(func=_doctor)
 
     p = sub.add_parser(
         "report",

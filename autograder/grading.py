@@ -10,20 +10,26 @@ from __future__ import annotations
 
 import ast
 import copy
+import hashlib
+import json
+import os
 import re
 import shutil
 import sys
 import tempfile
+import time
 import warnings
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from datetime import datetime, timezone
 from pathlib import Path
 
 import nbformat
-from nbgrader.api import Gradebook, MissingEntry
+from nbgrader.api import Gradebook
 from nbgrader.apps import NbGraderAPI
 
 from .config import RELEASE_DIR, SOURCE_DIR, course_config
 from .course import Course, CourseError
+from .judge import Judge, NotebookRun
 from .manual import ManualStore, apply_manual_grades, store_late_penalty
 from .policy import AssignmentPolicy, format_late
 from .results import (  # noqa: F401 (re-exported: output.py and callers import them from here)
@@ -33,10 +39,8 @@ from .results import (  # noqa: F401 (re-exported: output.py and callers import 
     StudentResult,
     answer_digest,
 )
+from .sandbox import ORACLE_PACKAGES, WORKER_SCRIPT, isolation
 from .submissions import Submission, collect, graded_ids, unpack_zip
-
-ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
-MAX_MESSAGE_CHARS = 2000
 
 
 def graded_cells(release_nb: nbformat.NotebookNode) -> list[GradedCell]:
@@ -68,45 +72,6 @@ def _first_line(text: str) -> str:
 def _docstring_line(source: str) -> str:
     match = re.match(r'\s*(?:"""|\'\'\')(.*?)(?:"""|\'\'\'|$)', source, re.S)
     return match.group(1).strip().splitlines()[0] if match and match.group(1).strip() else ""
-
-
-def _error_messages(nb: nbformat.NotebookNode, cell_timeout: int) -> dict[str, str]:
-    """grade_id -> 'ExceptionType: message' for graded cells that raised.
-
-    Only the exception's type and message: a traceback would quote the hidden test's source.
-    """
-    out = {}
-    for cell in nb.cells:
-        gid = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
-        if not gid or cell.cell_type != "code":
-            continue
-        for output in cell.get("outputs", []):
-            if output.get("output_type") != "error":
-                continue
-            # nbgrader interrupts a cell at its time limit, so the kernel reports KeyboardInterrupt.
-            if output.get("ename") in ("CellTimeoutError", "KeyboardInterrupt"):
-                text = (
-                    f"Timeout: this test ran longer than the {cell_timeout} s limit and was stopped "
-                    "(an endless loop, or far too slow code?)"
-                )
-            else:
-                text = ANSI.sub("", f"{output.get('ename', 'Error')}: {output.get('evalue', '')}")
-                if len(text) > MAX_MESSAGE_CHARS:
-                    text = text[:MAX_MESSAGE_CHARS] + " ... (message cut)"
-            out.setdefault(gid, text.rstrip(": ").rstrip())
-    return out
-
-
-def _root_cause(result: dict) -> str:
-    """The innermost ``SomeError: message`` line of nbgrader's log, not its generic wrapper."""
-    text = ANSI.sub("", (result.get("log") or "") + "\n" + (result.get("error") or ""))
-    causes = [
-        line.strip()
-        for line in text.splitlines()
-        if re.match(r"^\s*[A-Za-z_][\w.]*(Error|Exception|Timeout)\b.*:", line)
-        and "NbGraderException" not in line
-    ]
-    return causes[-1] if causes else "unknown error (run with --verbose for nbgrader's log)"
 
 
 def _grade_id(cell) -> str | None:
@@ -229,6 +194,8 @@ class BatchGrader:
         cell_timeout: int = 120,
         verbose: bool = False,
         policy: AssignmentPolicy | None = None,
+        jobs: int | None = None,
+        notebook_timeout: int | None = None,
     ):
         self.course = course
         self.assignment = assignment
@@ -238,6 +205,10 @@ class BatchGrader:
         self.cell_timeout = cell_timeout
         self.verbose = verbose
         self.policy = policy or AssignmentPolicy()
+        self.jobs = max(1, jobs or os.cpu_count() or 1)
+        # Plain nbgrader limits each cell only: twenty slow cells would stall a batch.
+        self.notebook_timeout = notebook_timeout or max(600, 5 * cell_timeout)
+        self.cache_dir = self.out_dir / "_graded"
         course.source_notebook(assignment)
 
     # -- set-up -------------------------------------------------------------------------
@@ -283,6 +254,33 @@ class BatchGrader:
             if name != self.assignment
         }
         self.manual = ManualStore(self.out_dir)
+        self.source_nb = nbformat.read(self.course.source_notebook(self.assignment), as_version=4)
+        self.plan = grading_plan(self.source_nb)
+        self.fingerprint = self._fingerprint()
+        self.cache_dir.mkdir(parents=True, exist_ok=True)
+        if self.plan.verdicts == "sandbox":
+            # The checks run beside the student's code: give the sandbox the checks, and only them.
+            lib = self.work / "checks_lib"
+            shutil.copytree(
+                Path(__file__).parent / "checks",
+                lib / "autograder" / "checks",
+                ignore=shutil.ignore_patterns("__pycache__", "*.pyc"),
+            )
+            (lib / "autograder" / "__init__.py").write_text("")
+            self.checks_lib = str(lib)
+        else:
+            self.checks_lib = None
+
+    def _fingerprint(self) -> str:
+        """What a cached verdict depends on besides the hand-in: the source notebook, the
+        checks and the grading code. Change any and every hand-in is graded again."""
+        digest = hashlib.sha256()
+        digest.update(self.course.source_notebook(self.assignment).read_bytes())
+        here = Path(__file__).parent
+        for path in sorted([*(here / "checks").glob("*.py"), here / "judge.py", WORKER_SCRIPT]):
+            digest.update(path.name.encode() + path.read_bytes())
+        digest.update(f"{self.cell_timeout}/{self.notebook_timeout}".encode())
+        return digest.hexdigest()
 
     def max_score(self) -> float:
         return sum(c.max_points for c in self.cells)
@@ -305,14 +303,113 @@ class BatchGrader:
             subs = collect(
                 folder, self.assignment, self.source_ids, self.others, zip_times, zip_zone
             )
+            verdicts = self._run_all(subs, progress)
             results = []
-            for i, sub in enumerate(subs, 1):
-                if progress:
-                    progress(i, len(subs), sub.student_id)
-                result = self.grade_one(sub)
+            for sub in subs:
+                result = self.grade_one(sub, verdicts.get(sub.student_id))
                 self._add_lateness(result, sub)
                 results.append(result)
         return results
+
+    # -- running the hand-ins, in parallel, resumably -----------------------------------
+    def _cache_path(self, sid: str) -> Path:
+        return self.cache_dir / f"{sid}.json"
+
+    def _cached(self, sub: Submission) -> dict | None:
+        """The verdicts of an earlier run on this very notebook with these very tests."""
+        try:
+            data = json.loads(self._cache_path(sub.student_id).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if data.get("fingerprint") != self.fingerprint or data.get("digest") != _digest(sub):
+            return None
+        return data
+
+    def _store(self, sub: Submission, verdict: dict) -> None:
+        verdict = {**verdict, "fingerprint": self.fingerprint, "digest": _digest(sub)}
+        path = self._cache_path(sub.student_id)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(verdict), encoding="utf-8")
+        os.replace(tmp, path)  # a kill mid-write leaves the old file or none, never half of one
+
+    def _task(self, sub: Submission) -> dict:
+        return {
+            "student_id": sub.student_id,
+            "run": self.notebook_run(sub.notebook),
+            "scratch": str(self.work / "scratch" / sub.student_id),
+        }
+
+    def _run_all(self, subs: list[Submission], progress=None) -> dict[str, dict]:
+        """Run every gradable hand-in that has no verdict yet; return all verdicts."""
+        verdicts, todo = {}, []
+        for sub in subs:
+            if not sub.gradable:
+                continue
+            cached = self._cached(sub)
+            if cached is not None:
+                verdicts[sub.student_id] = cached
+            else:
+                todo.append(sub)
+        total, done = len(subs), len(subs) - len(todo)
+        if progress and done:
+            progress(done, total, f"{done} already graded (unchanged), {len(todo)} to go")
+        if not todo:
+            return verdicts
+        jobs = min(self.jobs, len(todo))
+        if jobs == 1:
+            for sub in todo:
+                verdict = run_task(self._task(sub))
+                self._store(sub, verdict)
+                verdicts[sub.student_id] = verdict
+                done += 1
+                if progress:
+                    progress(done, total, f"{sub.student_id} ({verdict['seconds']:.1f} s)")
+            return verdicts
+        import multiprocessing
+
+        context = multiprocessing.get_context("fork")
+        slots = context.Value("i", 0)
+        pool = ProcessPoolExecutor(
+            max_workers=jobs, mp_context=context, initializer=_take_slot, initargs=(slots,)
+        )
+        try:
+            futures = {pool.submit(run_task, self._task(sub)): sub for sub in todo}
+            for future in as_completed(futures):
+                sub = futures[future]
+                verdict = future.result()
+                self._store(sub, verdict)
+                verdicts[sub.student_id] = verdict
+                done += 1
+                if progress:
+                    progress(done, total, f"{sub.student_id} ({verdict['seconds']:.1f} s)")
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+        return verdicts
+
+    def notebook_run(self, notebook: nbformat.NotebookNode) -> NotebookRun:
+        """What runs where for one hand-in: its own code cells (locked cells as in the
+        source) in the sandbox, and the source's test cells."""
+        plan = self.plan
+        student_cells = []
+        for i, cell in enumerate(notebook.cells):
+            if cell.get("cell_type") != "code":
+                continue
+            gid = _grade_id(cell)
+            if gid in plan.test_ids:
+                continue  # tests always come from the source, below
+            source = plan.locked.get(gid, _source(cell))
+            student_cells.append((gid or f"cell {i + 1}", _plain_python(source)))
+        return NotebookRun(
+            student_cells=student_cells,
+            setup_cells=plan.judge_setup,
+            test_cells=plan.tests,
+            verdicts=plan.verdicts,
+            test_timeout=self.cell_timeout,
+            notebook_timeout=self.notebook_timeout,
+            blocked_modules=plan.blocked,
+            extra_readonly=[self.checks_lib] if self.checks_lib else [],
+            extra_path=[self.checks_lib] if self.checks_lib else [],
+        )
 
     def run_record(self, results: list[StudentResult]) -> GradingRun:
         """What results.json keeps of this run."""
@@ -348,60 +445,48 @@ class BatchGrader:
         result.flag("not graded", reason)
         return result
 
-    def grade_one(self, sub: Submission) -> StudentResult:
+    def grade_one(self, sub: Submission, verdict: dict | None = None) -> StudentResult:
         if not sub.gradable:
             return self._not_graded(sub.student_id, sub.problem or "nothing to grade")
         sid = sub.student_id
-        dest = self.work / "submitted" / sid / self.assignment / f"{self.assignment}.ipynb"
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        # Only the notebook itself is taken from a hand-in, never files beside it.
-        notebook, restored = restore_deleted_tests(sub.notebook, self.release_nb)
-        nbformat.write(notebook, dest)
-        if sub.submitted_at is not None:
-            # nbgrader records the hand-in time in its gradebook from this file.
-            (dest.parent / "timestamp.txt").write_text(nbgrader_timestamp(sub.submitted_at))
-        with warnings.catch_warnings():
-            # nbgrader 0.9 trips SQLAlchemy 2 autoflush warnings on every new student.
-            warnings.simplefilter("ignore")
-            result = self.api.autograde(self.assignment, sid, force=True, create=True)
-        if not result["success"]:
-            return self._not_graded(
-                sid, "the autograder could not run this notebook: " + _root_cause(result)
-            )
-        graded = self.work / "autograded" / sid / self.assignment / f"{self.assignment}.ipynb"
-        messages = (
-            _error_messages(nbformat.read(graded, as_version=4), self.cell_timeout)
-            if graded.exists()
-            else {}
-        )
+        if verdict is None:
+            verdict = run_task(self._task(sub))
+            self._store(sub, verdict)
+        _, restored = restore_deleted_tests(sub.notebook, self.release_nb)
+        outcomes = {gid: (passed, message) for gid, passed, message in verdict["outcomes"]}
         present = graded_ids(sub.notebook)
         answers = {_grade_id(c): _source(c) for c in sub.notebook.cells if _grade_id(c) in present}
         hand_graded = self.manual.for_student(sid)
         cells = []
-        with Gradebook(self.db_url) as gb:
+        with warnings.catch_warnings(), Gradebook(self.db_url) as gb:
+            # nbgrader 0.9 trips SQLAlchemy 2 autoflush warnings on every new student.
+            warnings.simplefilter("ignore")
+            gb.update_or_create_student(sid)
+            stamp = {"timestamp": nbgrader_timestamp(sub.submitted_at)} if sub.submitted_at else {}
+            gb.update_or_create_submission(self.assignment, sid, **stamp)
             # Hand grades kept in DIR/manual_grades.json survive a new or reset gradebook.
             apply_manual_grades(gb, self.assignment, sid, hand_graded)
-            try:
-                nb_sub = gb.find_submission_notebook(self.assignment, self.assignment, sid)
-            except MissingEntry:
-                return self._not_graded(sid, "the autograder recorded no grades for this notebook")
+            nb_sub = gb.find_submission_notebook(self.assignment, self.assignment, sid)
             grades = {g.name: g for g in nb_sub.grades}
             comments = {c.name: c.manual_comment for c in nb_sub.comments}
             for cell in self.cells:
                 grade = grades.get(cell.grade_id)
-                points = (
-                    float(grade.score) if grade is not None and grade.score is not None else 0.0
-                )
                 comment = answer = None
                 if cell.kind == "test":
-                    status = "passed" if points >= cell.max_points else "failed"
-                    message = messages.get(cell.grade_id)
-                    if status == "failed" and message is None:
-                        message = (
-                            "this test did not run (a cell above it may have stopped the notebook)"
-                        )
+                    passed, message = outcomes.get(cell.grade_id, (False, "this test did not run"))
+                    points = cell.max_points if passed else 0.0
+                    status = "passed" if passed else "failed"
+                    if grade is not None:
+                        grade.auto_score = points
+                        grade.needs_manual_grade = grade.manual_score is not None
+                    if grade is not None and grade.manual_score is not None:
+                        points = float(grade.manual_score)  # an instructor's override wins
                 else:
                     manual = grade is not None and grade.manual_score is not None
+                    points = float(grade.manual_score) if manual else 0.0
+                    if grade is not None and not manual:
+                        grade.auto_score = None
+                        grade.needs_manual_grade = True
                     status, message = ("graded", None) if manual else ("pending", None)
                     comment = comments.get(cell.grade_id) if manual else None
                     answer = answers.get(cell.grade_id)
@@ -421,6 +506,7 @@ class BatchGrader:
                         answer,
                     )
                 )
+            gb.db.commit()
         score = round(sum(c.points for c in cells), 4)
         reason = (
             f"test cells deleted from the notebook were put back and run: {', '.join(restored)}"
@@ -431,6 +517,16 @@ class BatchGrader:
             sid, self.assignment, "graded", score, self.max_score(), reason, cells
         )
         self._flag(student, sub.notebook, restored, hand_graded)
+        cell_errors = verdict.get("cell_errors", {})
+        for name, problem in cell_errors.items():
+            kind = "timeout" if problem.startswith("Timeout") else "cell raised"
+            student.flag(kind, f"{name}: {problem}")
+        if cell_errors:
+            # "NameError: name 'double' is not defined" alone would hide the cause.
+            first, problem = next(iter(cell_errors.items()))
+            for cell in student.cells:
+                if cell.status == "failed" and (cell.message or "").startswith("NameError"):
+                    cell.message += f" (your cell {first} stopped with {problem})"
         return student
 
     def _flag(self, student, notebook, restored, hand_graded) -> None:
@@ -469,3 +565,97 @@ class BatchGrader:
                     f"{cell.grade_id}: the hand-given {graded['points']:g} points were kept; "
                     "check the new answer",
                 )
+
+
+# -- what runs where -------------------------------------------------------------------------
+class GradingPlan:
+    """How one assignment's source notebook is graded (the same for every hand-in)."""
+
+    def __init__(self, source_nb: nbformat.NotebookNode):
+        self.tests: list[tuple[str, str]] = []
+        self.locked: dict[str, str] = {}
+        self.judge_setup: list[str] = []
+        imports: set[str] = set()
+        for cell in source_nb.cells:
+            if cell.cell_type != "code":
+                continue
+            meta = cell.get("metadata", {}).get("nbgrader", {})
+            gid, source = meta.get("grade_id"), _source(cell)
+            if meta.get("grade") and not meta.get("solution"):
+                self.tests.append((gid, _plain_python(source)))
+                continue
+            imports |= imported_modules(source)
+            if meta.get("locked") and not meta.get("solution") and gid:
+                self.locked[gid] = source
+                if _only_imports(source):
+                    self.judge_setup.append(_plain_python(source))
+        self.test_ids = {gid for gid, _ in self.tests}
+        # The checks' oracles (and the grader) are not importable where the student's code runs,
+        # unless the assignment itself uses them outside its tests.
+        self.blocked = sorted(set(ORACLE_PACKAGES) - imports)
+        # Checks that hand live PyTorch models to student code run beside it, in the sandbox;
+        # all others reach their verdict in the grader's process.
+        self.verdicts = "sandbox" if "torch" in imports else "judge"
+        if self.verdicts == "sandbox":
+            self.blocked = [m for m in self.blocked if m != "autograder"]
+
+
+def grading_plan(source_nb: nbformat.NotebookNode) -> GradingPlan:
+    return GradingPlan(source_nb)
+
+
+def _only_imports(source: str) -> bool:
+    try:
+        body = ast.parse(_plain_python(source)).body
+    except SyntaxError:
+        return False
+    return bool(body) and all(isinstance(n, (ast.Import, ast.ImportFrom)) for n in body)
+
+
+def _plain_python(source: str) -> str:
+    try:
+        return _python_source(source)
+    except Exception:
+        return source  # the worker reports the syntax error
+
+
+def _digest(sub: Submission) -> str:
+    return hashlib.sha256(
+        json.dumps(sub.notebook, sort_keys=True, ensure_ascii=True).encode()
+    ).hexdigest()
+
+
+_SLOT = 0
+
+
+def _take_slot(counter) -> None:
+    """Give each parallel worker process its own slot (and so its own sandbox user id)."""
+    global _SLOT
+    with counter.get_lock():
+        _SLOT = counter.value
+        counter.value += 1
+
+
+def run_task(task: dict) -> dict:
+    """Grade one hand-in's tests (in a pool worker or in-process); return plain data."""
+    import resource
+
+    start = time.monotonic()
+    scratch = Path(task["scratch"])
+    if scratch.exists():
+        shutil.rmtree(scratch, ignore_errors=True)
+    judge = Judge(task["run"], scratch, slot=_SLOT)
+    try:
+        outcomes = judge.grade()
+    finally:
+        judge.close()
+        shutil.rmtree(scratch, ignore_errors=True)
+        shutil.rmtree(scratch.parent / (scratch.name + "-worker"), ignore_errors=True)
+    return {
+        "outcomes": [[o.grade_id, o.passed, o.message] for o in outcomes],
+        "cell_errors": judge.cell_errors,
+        "restarts": judge.restarts,
+        "seconds": round(time.monotonic() - start, 3),
+        "worker_peak_kib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
+        "isolation": "bubblewrap" if isolation().sandboxed else "limits only",
+    }

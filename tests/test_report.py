@@ -10,8 +10,10 @@ from __future__ import annotations
 import base64
 import csv
 import hashlib
+import html
 import io
 import re
+import statistics
 from datetime import datetime
 
 import pytest
@@ -29,7 +31,9 @@ allowed_imports = ["numpy"]
 ON_TIME = datetime(2026, 11, 1, 20, 0)
 ROSTER = ["ana", "ben", "cho", "dan", "eve", "fay", "gus", "hal", "ida", "jo"]
 # Final scores after the late penalty, graded students only (written answers not graded yet).
-EXPECTED_FINAL = {"ana": 3, "ben": 0.8, "cho": 2.7, "dan": 3, "eve": 0, "fay": 3, "gus": 0}
+# fay imports scipy in a NumPy-only assignment: the import fails in the sandbox, so her
+# function is never defined.
+EXPECTED_FINAL = {"ana": 3, "ben": 0.8, "cho": 2.7, "dan": 3, "eve": 0, "fay": 0, "gus": 0}
 
 
 def _read_csv(path):
@@ -126,10 +130,10 @@ def test_report_questions_hardest_first_with_pass_rates(graded):
         "written_linearity",
     ], "hardest first; written answers not graded yet go last"
     by_id = {r["grade_id"]: r for r in rows}
-    # 7 graded: hidden cases passed by ana, cho, dan, fay; double(3) also by ben.
-    assert float(by_id["double_hidden_cases"]["pass_rate"]) == pytest.approx(4 / 7, abs=1e-3)
-    assert float(by_id["double_of_three"]["pass_rate"]) == pytest.approx(5 / 7, abs=1e-3)
-    assert float(by_id["double_hidden_cases"]["mean_points"]) == pytest.approx(8 / 7, abs=1e-3)
+    # 7 graded: hidden cases passed by ana, cho, dan; double(3) also by ben.
+    assert float(by_id["double_hidden_cases"]["pass_rate"]) == pytest.approx(3 / 7, abs=1e-3)
+    assert float(by_id["double_of_three"]["pass_rate"]) == pytest.approx(4 / 7, abs=1e-3)
+    assert float(by_id["double_hidden_cases"]["mean_points"]) == pytest.approx(6 / 7, abs=1e-3)
     assert (
         by_id["written_linearity"]["graded"] == "0"
         and by_id["written_linearity"]["pass_rate"] == ""
@@ -151,14 +155,15 @@ def test_report_students_lists_missing_late_and_not_graded(graded):
     assert rows["ida"]["status"] == rows["jo"]["status"] == "missing"
     assert rows["hal"]["status"] == "not graded" and "not valid JSON" in rows["hal"]["reason"]
     assert rows["ben"]["penalty_percent"] == "20" and rows["ben"]["score"] == "0.8"
-    html = graded.report_html
+    page = graded.report_html
     for heading in ("Summary", "Questions, hardest first", "Most common failure messages"):
-        assert heading in html, f"report section {heading!r} missing"
-    assert re.search(r"No hand-in \(missing\)</th><td class=\"num\">2<", html), "2 missing"
-    assert re.search(r"Late</th><td class=\"num\">2<", html), "ben and cho are late"
-    assert "ida, jo" in html
+        assert heading in page, f"report section {heading!r} missing"
+    assert re.search(r"No hand-in \(missing\)</th><td class=\"num\">2<", page), "2 missing"
+    assert re.search(r"Late</th><td class=\"num\">2<", page), "ben and cho are late"
+    assert "ida, jo" in page
     mean = sum(EXPECTED_FINAL.values()) / len(EXPECTED_FINAL)
-    assert f"{mean:.2f} / 2.7" in html, "mean / median of the scores after penalty"
+    median = statistics.median(EXPECTED_FINAL.values())
+    assert f"{mean:.2f} / {median:g}" in page, "mean / median of the scores after penalty"
 
 
 def test_report_flags_name_students_and_problems(graded):
@@ -172,6 +177,12 @@ def test_report_flags_name_students_and_problems(graded):
         ("ben", "late"),
     } <= flags
     assert "imports scipy (allowed: numpy and the standard library)" in graded.report_html
+
+
+def test_forbidden_package_is_not_importable_and_feedback_says_so(graded):
+    text = re.sub(r"\s+", " ", html.unescape(graded.feedback("fay")))
+    assert "scipy is not available here" in text, text[:2000]
+    assert "NameError: name 'double' is not defined (your cell" in text
 
 
 def test_report_figures_are_decodable_pngs(graded):
