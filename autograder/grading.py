@@ -163,18 +163,93 @@ def imported_modules(source: str) -> set[str]:
     return found
 
 
-def forbidden_imports(nb: nbformat.NotebookNode, allowed: list[str]) -> dict[str, list[str]]:
-    """grade_id -> modules outside ``allowed`` and the standard library, per solution cell."""
+def forbidden_imports(
+    nb: nbformat.NotebookNode, allowed: list[str], only: list[str] | None = None
+) -> dict[str, list[str]]:
+    """grade_id -> modules outside ``allowed`` and the standard library, per solution cell
+    (with ``only``: just those of these modules that a solution cell imports)."""
     permitted = set(allowed) | set(sys.stdlib_module_names)
     out = {}
     for cell in nb.cells:
         meta = cell.get("metadata", {}).get("nbgrader", {})
         if cell.cell_type != "code" or not meta.get("solution"):
             continue
-        bad = sorted(imported_modules(_source(cell)) - permitted)
+        found = imported_modules(_source(cell))
+        bad = sorted(found & set(only)) if only is not None else sorted(found - permitted)
         if bad:
             out[meta.get("grade_id", "?")] = bad
     return out
+
+
+# The nbgrader metadata that decides how a cell is graded; a hand-in may not change it.
+GRADING_KEYS = ("grade", "solution", "locked", "points", "task")
+KNOWN_KERNELS = {"python3", "python"}
+
+
+def tampering(
+    nb: nbformat.NotebookNode, release_nb: nbformat.NotebookNode
+) -> list[tuple[str, str]]:
+    """(flag, detail) for graded cells added, duplicated or with changed grading metadata, for
+    outputs stored in test cells (they never print), and for a kernel that is not Python.
+    Grading ignores all of these (cells, points and tests come from the source); the flags
+    tell the instructor someone tried."""
+    found = []
+    release = {_grade_id(c): c for c in release_nb.cells if _grade_id(c)}
+    seen: dict[str, int] = {}
+    for cell in nb.cells:
+        gid = _grade_id(cell)
+        if gid:
+            seen[gid] = seen.get(gid, 0) + 1
+    duplicated = sorted(g for g, n in seen.items() if n > 1)
+    if duplicated:
+        found.append(("duplicated graded cells", ", ".join(duplicated) + " (only one counts)"))
+    added = sorted(
+        g
+        for g in seen
+        if g not in release
+        and any(
+            _grade_id(c) == g and c.get("metadata", {}).get("nbgrader", {}).get("grade")
+            for c in nb.cells
+        )
+    )
+    if added:
+        found.append(("added graded cells", ", ".join(added) + " (not part of the assignment)"))
+    changed = []
+    for cell in nb.cells:
+        gid = _grade_id(cell)
+        if gid not in release:
+            continue
+        mine = cell.get("metadata", {}).get("nbgrader", {})
+        theirs = release[gid].get("metadata", {}).get("nbgrader", {})
+        keys = [k for k in GRADING_KEYS if mine.get(k) != theirs.get(k)]
+        if cell.get("cell_type") != release[gid].get("cell_type"):
+            keys.append("cell_type")
+        if keys:
+            changed.append(f"{gid} ({', '.join(keys)})")
+    if changed:
+        found.append(("changed metadata", "; ".join(changed) + " (the source's are used)"))
+    forged = []
+    for cell in nb.cells:
+        gid = _grade_id(cell)
+        meta = release.get(gid, {}).get("metadata", {}).get("nbgrader", {}) if gid else {}
+        is_test = meta.get("grade") and not meta.get("solution")
+        if is_test and any(o.get("output_type") != "error" for o in cell.get("outputs", [])):
+            forged.append(gid)
+    if forged:
+        found.append(
+            ("forged outputs", ", ".join(forged) + ": test cells print nothing; outputs ignored")
+        )
+    kernel = nb.get("metadata", {}).get("kernelspec", {}) or {}
+    language = (nb.get("metadata", {}).get("language_info", {}) or {}).get("name", "python")
+    if kernel.get("name", "python3") not in KNOWN_KERNELS or language != "python":
+        found.append(
+            (
+                "unknown kernel",
+                f"the notebook names kernel {kernel.get('name')!r} ({language}); it was run as "
+                "Python",
+            )
+        )
+    return found
 
 
 def nbgrader_timestamp(moment: datetime) -> str:
@@ -407,8 +482,7 @@ class BatchGrader:
             test_timeout=self.cell_timeout,
             notebook_timeout=self.notebook_timeout,
             blocked_modules=plan.blocked,
-            extra_readonly=[self.checks_lib] if self.checks_lib else [],
-            extra_path=[self.checks_lib] if self.checks_lib else [],
+            library=self.checks_lib,
         )
 
     def run_record(self, results: list[StudentResult]) -> GradingRun:
@@ -539,6 +613,16 @@ class BatchGrader:
                 "edited test cells",
                 f"{', '.join(edited)} (graded with the original tests)",
             )
+        for kind, detail in tampering(notebook, self.release_nb):
+            student.flag(kind, detail)
+        if self.plan.blocked:
+            reached = forbidden_imports(notebook, [], only=self.plan.blocked)
+            for grade_id, modules in reached.items():
+                student.flag(
+                    "forbidden imports",
+                    f"{grade_id} imports {', '.join(modules)}, which this assignment's code may "
+                    "not use (they are not importable where it runs)",
+                )
         deleted_answers = [
             c.grade_id for c in student.cells if c.message and "deleted" in c.message
         ]
@@ -597,7 +681,8 @@ class GradingPlan:
         # all others reach their verdict in the grader's process.
         self.verdicts = "sandbox" if "torch" in imports else "judge"
         if self.verdicts == "sandbox":
-            self.blocked = [m for m in self.blocked if m != "autograder"]
+            # Its checks run in the sandbox and need their oracles (torch, scikit-learn).
+            self.blocked = [m for m in self.blocked if m in ("nbgrader", "coursekit")]
 
 
 def grading_plan(source_nb: nbformat.NotebookNode) -> GradingPlan:

@@ -47,8 +47,42 @@ class StudentError(Exception):
 _student_error_classes: dict[str, type] = {}
 
 
+def _numpy_exceptions() -> dict[tuple[str, str], type]:
+    import numpy as np
+
+    return {
+        ("numpy.linalg", "LinAlgError"): np.linalg.LinAlgError,
+        ("numpy.linalg.linalg", "LinAlgError"): np.linalg.LinAlgError,
+        ("numpy.linalg._linalg", "LinAlgError"): np.linalg.LinAlgError,
+        ("numpy.exceptions", "AxisError"): np.exceptions.AxisError,
+        ("numpy", "AxisError"): np.exceptions.AxisError,
+    }
+
+
+def float_rules() -> dict:
+    """The check's current NumPy error state and built-in warning filters, as plain data."""
+    import warnings
+
+    import numpy as np
+
+    rules = []
+    for action, message, category, module, _lineno in warnings.filters:
+        plain_message = message is None or getattr(message, "pattern", "") == ""
+        plain_module = module is None or getattr(module, "pattern", "") == ""
+        if (
+            plain_message
+            and plain_module
+            and getattr(builtins, category.__name__, None) is category
+        ):
+            rules.append([action, category.__name__])
+    return {"errstate": np.geterr(), "warnings": rules}
+
+
 def student_exception(record: dict) -> Exception:
     name, message = record.get("type", "Exception"), record.get("message", "")
+    known = _numpy_exceptions().get((record.get("module", ""), name))
+    if known is not None:
+        return known(message)
     builtin = getattr(builtins, name, None)
     if isinstance(builtin, type) and issubclass(builtin, Exception) and builtin is not Exception:
         try:
@@ -194,6 +228,7 @@ class RemoteObject(Remote):
                 "name": name,
                 "args": codec.encode(args),
                 "kwargs": codec.encode(kwargs),
+                "float_rules": float_rules() if op in ("call", "method") else None,
             }
         )
         # Arrays and generators handed over (now or earlier): show the student's in-place
@@ -211,6 +246,8 @@ class RemoteObject(Remote):
         return self._call("call", None, args, kwargs)
 
     def __getattr__(self, name):
+        if name == "__globals__" and self._info.get("callable"):
+            return RemoteGlobals(self)
         if name.startswith("__") and name.endswith("__"):
             raise AttributeError(name)
         methods = self.__dict__.setdefault("_methods", set())
@@ -278,6 +315,39 @@ class RemoteObject(Remote):
         if isinstance(value, RemoteObject):
             raise TypeError(f"a {self._info.get('type')} is not an array of numbers")
         return np.asarray(value, dtype=dtype)
+
+
+class RemoteGlobals(dict):
+    """A student function's module globals, read and written in the student's process (a
+    check may swap a helper the function looks up by name for a trusted stand-in)."""
+
+    def __init__(self, function: RemoteObject):
+        super().__init__()
+        self._function = function
+
+    def _op(self, name, *args):
+        conn = self._function._conn
+        reply = conn.request(
+            {
+                "op": "globals",
+                "ref": self._function._ref,
+                "name": name,
+                "args": conn.codec.encode(list(args)),
+            }
+        )
+        return conn.codec.decode(reply["value"])
+
+    def __contains__(self, key):
+        return self._op("contains", key)
+
+    def __getitem__(self, key):
+        return self._op("getitem", key)
+
+    def __setitem__(self, key, value):
+        self._op("setitem", key, value)
+
+    def get(self, key, default=None):
+        return self[key] if key in self else default
 
 
 class _BoundMethod:
@@ -379,8 +449,7 @@ class NotebookRun:
     test_timeout: float = 120.0
     notebook_timeout: float = 900.0
     blocked_modules: list[str] = field(default_factory=list)
-    extra_readonly: list[str] = field(default_factory=list)
-    extra_path: list[str] = field(default_factory=list)
+    library: str | None = None  # packages the sandbox may import (the checks, "sandbox" mode)
 
 
 class Judge:
@@ -406,8 +475,7 @@ class Judge:
             slot=self.slot,
             limits=self.limits,
             blocked_modules=self.run.blocked_modules,
-            extra_readonly=self.run.extra_readonly,
-            extra_path=self.run.extra_path,
+            library=self.run.library,
         )
         holder: dict = {}
         codec = Codec("judge", lambda ref, info: self._proxy(holder["conn"], ref, info))

@@ -44,8 +44,20 @@ def _cell(value: str) -> str:
 
 
 # Notes on a feedback page: flags a student should know about (the others are for the
-# instructor's report only, e.g. forbidden imports, which the instructor decides on).
-STUDENT_FLAGS = ("edited test cells", "late")
+# instructor's report only, e.g. a written answer changed after hand grading).
+STUDENT_FLAGS = (
+    "edited test cells",
+    "deleted test cells",
+    "duplicated graded cells",
+    "added graded cells",
+    "changed metadata",
+    "forged outputs",
+    "unknown kernel",
+    "forbidden imports",
+    "cell raised",
+    "timeout",
+    "late",
+)
 
 
 def write_feedback(result: StudentResult, out_dir: Path, run: GradingRun | None = None) -> Path:
@@ -84,7 +96,7 @@ def write_grades_csv(
     late = LATE_COLUMNS if with_lateness else []
     with open(path, "w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
-        writer.writerow([*BASE_COLUMNS, "reason", *late, *ids])
+        writer.writerow([*BASE_COLUMNS, "reason", "flags", *late, *ids])
         for r in results:
             points = {c.grade_id: fmt(c.points) for c in r.cells}
             late_values = (
@@ -106,6 +118,7 @@ def write_grades_csv(
                     r.status,
                     fmt(r.manual_pending),
                     _cell(r.reason),
+                    _cell("; ".join(dict.fromkeys(f["kind"] for f in r.flags))),
                     *late_values,
                     *[points.get(i, "0") for i in ids],
                 ]

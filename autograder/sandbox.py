@@ -217,10 +217,10 @@ def start_worker(
     slot: int = 0,
     limits: Limits | None = None,
     blocked_modules: list[str] | None = None,
-    extra_readonly: list[str] | None = None,
-    extra_path: list[str] | None = None,
+    library: str | None = None,
 ) -> subprocess.Popen:
-    """Start ``sandbox_worker.py`` for one student, with ``scratch`` as its only writable folder."""
+    """Start ``sandbox_worker.py`` for one student, with ``scratch`` as its only writable folder
+    (and ``library``, a folder of Python packages, importable and read-only)."""
     limits = limits or Limits()
     iso = isolation()
     scratch.mkdir(parents=True, exist_ok=True)
@@ -236,19 +236,22 @@ def start_worker(
     settings = {
         "scratch": "/scratch" if iso.sandboxed else str(scratch),
         "blocked_modules": blocked_modules or [],
-        "extra_path": extra_path or [],
+        "extra_path": [("/grader-lib" if iso.sandboxed else library)] if library else [],
     }
     python = [sys.executable, "-I", "-B"]
     if iso.sandboxed:
         readonly = ["/usr", "/bin", "/lib", "/lib64", "/etc/alternatives", "/etc/ld.so.cache"]
-        readonly += python_paths() + (extra_readonly or [])
+        readonly += python_paths()
         hidden = []
         for name in blocked_modules or []:
             package = Path(sysconfig.get_paths()["purelib"]) / name
             if package.is_dir():
                 hidden += ["--tmpfs", str(package)]  # not even the files are there
         command = [iso.bubblewrap, *_bwrap_args(scratch, readonly)]
-        command += ["--ro-bind", str(worker_dir), "/grader", *hidden, "--remount-ro", "/"]
+        command += ["--ro-bind", str(worker_dir), "/grader", *hidden]
+        if library:
+            command += ["--ro-bind", str(library), "/grader-lib"]
+        command += ["--remount-ro", "/"]
         if uid is not None:
             # bwrap runs as root (to read this Python wherever it lies), then the worker drops
             # to its own user id before any student code runs, with no way back.

@@ -25,6 +25,7 @@ import math
 import os
 import sys
 import traceback
+import warnings
 
 MAX_MESSAGE = 2000
 
@@ -219,6 +220,31 @@ class Codec:
         return changed, released
 
 
+class _grader_float_rules:
+    """Apply, for one call, the floating-point rules the check set on its side: NumPy's
+    ``errstate`` and the warnings filters for built-in warning classes (a check that turns
+    overflow into an error must see the student's overflow as one)."""
+
+    def __init__(self, rules):
+        self.rules = rules or {}
+
+    def __enter__(self):
+        self.saved_err = np.seterr(**self.rules["errstate"]) if "errstate" in self.rules else None
+        self.saved_filters = list(warnings.filters)
+        for action, category in reversed(self.rules.get("warnings", [])):
+            cls = getattr(builtins, category, None)
+            if isinstance(cls, type) and issubclass(cls, Warning):
+                warnings.filterwarnings(action, category=cls)
+        return self
+
+    def __exit__(self, *exc):
+        if self.saved_err is not None:
+            np.seterr(**self.saved_err)
+        warnings.filters[:] = self.saved_filters
+        warnings._filters_mutated()
+        return False
+
+
 def _in_instance_dict(obj, name) -> bool:
     try:
         return name in object.__getattribute__(obj, "__dict__")
@@ -247,7 +273,11 @@ def error_record(exc: BaseException) -> dict:
         message = "(the exception's message could not be read)"
     if len(message) > MAX_MESSAGE:
         message = message[:MAX_MESSAGE] + " ... (message cut)"
-    return {"type": _type_name(exc)[:100], "message": message}
+    return {
+        "type": _type_name(exc)[:100],
+        "module": str(getattr(type(exc), "__module__", ""))[:100],
+        "message": message,
+    }
 
 
 class Channel:
@@ -373,14 +403,16 @@ class Worker:
         target = self.codec.objects[request["ref"]]
         args = self.codec.decode(request["args"])
         kwargs = self.codec.decode(request["kwargs"])
-        result = target(*args, **kwargs)
+        with _grader_float_rules(request.get("float_rules")):
+            result = target(*args, **kwargs)
         return self._result(result, args, kwargs, request)
 
     def op_method(self, request) -> dict:
         target = self.codec.objects[request["ref"]]
         args = self.codec.decode(request["args"])
         kwargs = self.codec.decode(request["kwargs"])
-        result = getattr(target, request["name"])(*args, **kwargs)
+        with _grader_float_rules(request.get("float_rules")):
+            result = getattr(target, request["name"])(*args, **kwargs)
         return self._result(result, args, kwargs, request)
 
     def op_getattr(self, request) -> dict:
@@ -397,6 +429,22 @@ class Worker:
             self.codec.objects[request["ref"]], request["name"], self.codec.decode(request["value"])
         )
         return {"value": None}
+
+    def op_globals(self, request) -> dict:
+        """Read or change a name in a student function's module globals."""
+        scope = self.codec.objects[request["ref"]].__globals__
+        args = self.codec.decode(request["args"])
+        name = request["name"]
+        if name == "contains":
+            value = args[0] in scope
+        elif name == "getitem":
+            value = scope[args[0]]
+        elif name == "setitem":
+            scope[args[0]] = args[1]
+            value = None
+        else:
+            raise ValueError(f"unknown globals operation {name!r}")
+        return {"value": self.codec.encode(value)}
 
     def op_special(self, request) -> dict:
         """len, bool, repr, str, iter (as a list), getitem, setitem, contains of an object."""
@@ -452,8 +500,8 @@ def _block_modules(names: list[str]) -> None:
         def find_spec(fullname, path=None, target=None):
             if fullname.split(".")[0] in blocked:
                 raise ModuleNotFoundError(
-                    f"{fullname} is not available here: this assignment is graded with NumPy "
-                    "and the standard library only",
+                    f"{fullname} is not available here: this assignment's code may not use "
+                    "it (NumPy and the standard library are)",
                     name=fullname,
                 )
             return None

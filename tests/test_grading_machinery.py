@@ -172,7 +172,7 @@ def test_submissions_are_left_untouched(batch):
 
 def test_grades_csv_has_one_column_per_graded_cell(batch):
     header = next(iter(batch.rows.values())).keys()
-    assert list(header)[:7] == [
+    assert list(header)[:8] == [
         "student_id",
         "assignment",
         "score",
@@ -180,8 +180,9 @@ def test_grades_csv_has_one_column_per_graded_cell(batch):
         "status",
         "manual_pending",
         "reason",
+        "flags",
     ]
-    assert list(header)[7:] == ["double_of_three", "double_hidden_cases", "written_linearity"]
+    assert list(header)[8:] == ["double_of_three", "double_hidden_cases", "written_linearity"]
 
 
 def test_zip_with_a_wrapper_folder_is_graded(toy, tmp_path):
