@@ -13,7 +13,7 @@ help:
 	@echo "make venv     set up .venv only (students: then work and self-check)"
 	@echo "make book     build the book into _build/html (every page executed)"
 	@echo "make test     run the whole test suite (what CI runs)"
-	@echo "make bench    time a clean book build, a no-change and a one-page rebuild"
+	@echo "make bench    time book builds, and sandboxed grading against plain nbgrader"
 	@echo "make lint     ruff over the project"
 	@echo "make release  regenerate exercises/ from solutions/"
 	@echo "make clean    remove _build and the virtual environment"
@@ -41,6 +41,7 @@ test: $(STAMP)
 # Speed is measured here, as numbers to read, never as timed assertions in the tests.
 bench: $(STAMP)
 	$(PY) benchmarks/book_build.py
+	$(PY) benchmarks/grading.py
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

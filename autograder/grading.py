@@ -368,15 +368,24 @@ class BatchGrader:
         self._prepare()
         zip_zone = self.policy.due.tzinfo if self.policy.due else None
         with tempfile.TemporaryDirectory(prefix="unzip-", dir=self.work) as tmp:
-            zip_times = None
+            zip_times, refused = None, {}
             if submissions.is_file():
                 if submissions.suffix.lower() != ".zip":
                     raise CourseError(f"{submissions}: expected a folder or a .zip file")
-                folder, zip_times = unpack_zip(submissions, Path(tmp))
+                folder, zip_times, refused = unpack_zip(submissions, Path(tmp) / "hand-ins")
+                if "" in refused:
+                    print(f"warning: {submissions}: {refused.pop('')}", file=sys.stderr)
             else:
                 folder = submissions
             subs = collect(
-                folder, self.assignment, self.source_ids, self.others, zip_times, zip_zone
+                folder,
+                self.assignment,
+                self.source_ids,
+                self.others,
+                zip_times,
+                zip_zone,
+                problems=refused,
+                scratch=Path(tmp),
             )
             verdicts = self._run_all(subs, progress)
             results = []
@@ -741,6 +750,10 @@ def run_task(task: dict) -> dict:
         "cell_errors": judge.cell_errors,
         "restarts": judge.restarts,
         "seconds": round(time.monotonic() - start, 3),
+        "startup_seconds": round(judge.startup_seconds, 3),
+        # Peak resident memory: the sandboxed student process (the largest so far in this
+        # pool worker) and the grader's own process that ran the checks.
         "worker_peak_kib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
+        "judge_peak_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
         "isolation": "bubblewrap" if isolation().sandboxed else "limits only",
     }

@@ -467,6 +467,7 @@ class Judge:
         self.stalled_cells: set[str] = set()
         self.notebook_deadline = time.monotonic() + run.notebook_timeout
         self.restarts = 0
+        self.startup_seconds = 0.0  # sandbox start and the student's cells, all attempts
 
     # -- the worker ---------------------------------------------------------------------
     def _start(self) -> WorkerConnection:
@@ -523,7 +524,9 @@ class Judge:
         if self.conn is None or self.conn.process.poll() is not None:
             if self.conn is not None:
                 self.restarts += 1
+            started = time.monotonic()
             self.conn = self._start()
+            self.startup_seconds += time.monotonic() - started
         return self.conn
 
     def close(self) -> None:

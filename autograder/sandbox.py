@@ -227,7 +227,7 @@ def start_worker(
     worker_dir = scratch.parent / (scratch.name + "-worker")
     worker_dir.mkdir(exist_ok=True)
     shutil.copy2(WORKER_SCRIPT, worker_dir / "worker.py")
-    uid = FIRST_SANDBOX_UID + slot if os.geteuid() == 0 else None
+    uid = FIRST_SANDBOX_UID + slot if os.geteuid() == 0 and iso.sandboxed else None
     if uid is not None:
         os.chown(scratch, uid, uid)
         os.chmod(scratch, 0o700)
@@ -270,8 +270,11 @@ def start_worker(
         command += [*python, "/grader/worker.py", json.dumps(settings)]
         preexec_uid = None
     else:
+        # Limits only. The grader's own user runs the code (another user id could not even
+        # read this Python where it lies): exactly what the loud warning says.
         command = [*python, str(worker_dir / "worker.py"), json.dumps(settings)]
-        preexec_uid = uid
+        preexec_uid = None
+        uid = None
     env = {
         "PATH": "/usr/bin:/bin",
         "LANG": "C.UTF-8",

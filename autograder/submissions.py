@@ -82,45 +82,91 @@ def hand_in_time(
     return mtime, "file time", problem
 
 
-def unpack_zip(archive: Path, dest: Path) -> tuple[Path, ZipTimes]:
-    """Extract ``archive`` into ``dest`` safely; return the folder of student folders and
-    each extracted file's entry time (the hand-in time when there is no timestamp.txt)."""
+def unpack_zip(archive: Path, dest: Path) -> tuple[Path, ZipTimes, dict[str, str]]:
+    """Extract ``archive`` into ``dest`` safely; return the folder of student folders, each
+    extracted file's entry time (the hand-in time when there is no timestamp.txt), and the
+    students whose entries were refused, with the reason (key "" for entries that belong
+    to no student folder). Refused: paths out of the zip, links, entries that would unpack
+    to more than a notebook may hold (zip bombs)."""
     entry_times: ZipTimes = {}
+    problems: dict[str, str] = {}
     try:
         zf = zipfile.ZipFile(archive)
     except zipfile.BadZipFile as exc:
         raise CourseError(f"{archive}: not a readable zip file ({exc})") from exc
     with zf:
-        members = zf.infolist()
+        members = [
+            m
+            for m in zf.infolist()
+            if PurePosixPath(m.filename.replace("\\", "/")).parts[:1] != ("__MACOSX",)
+        ]
         if len(members) > MAX_ZIP_MEMBERS:
             raise CourseError(f"{archive}: {len(members)} entries, more than {MAX_ZIP_MEMBERS}")
-        total = sum(m.file_size for m in members)
-        if total > MAX_ZIP_TOTAL_BYTES:
-            raise CourseError(
-                f"{archive}: would unpack to {total / 2**30:.1f} GiB, more than "
-                f"{MAX_ZIP_TOTAL_BYTES / 2**30:.0f} GiB (a zip bomb?)"
-            )
-        for member in members:
-            name = PurePosixPath(member.filename.replace("\\", "/"))
+        names = [PurePosixPath(m.filename.replace("\\", "/")) for m in members]
+        tops = {n.parts[0] for n in names if n.parts and not n.is_absolute()}
+        nested = [n for n in names if len(n.parts) > 2]
+        wrapped = (
+            len(tops) == 1
+            and bool(nested)
+            and not any(len(n.parts) == 2 and n.suffix == ".ipynb" for n in names)
+        )
+
+        def owner(name: PurePosixPath) -> str:
+            parts = [p for p in name.parts if p not in ("/", "")]
+            index = 1 if wrapped else 0
+            if len(parts) <= index + 1 or ".." in parts[: index + 1] or name.is_absolute():
+                return ""
+            return parts[index]
+
+        total = 0
+        for member, name in zip(members, names, strict=True):
+            who = owner(name)
             if name.is_absolute() or ".." in name.parts:
-                raise CourseError(f"{archive}: entry {member.filename!r} points outside the zip")
-            mode = member.external_attr >> 16
-            if stat.S_ISLNK(mode):
-                raise CourseError(f"{archive}: entry {member.filename!r} is a symbolic link")
-            if name.parts and name.parts[0] == "__MACOSX":
+                problems.setdefault(
+                    who, f"zip entry {member.filename!r} points outside the zip (refused)"
+                )
+                continue
+            if stat.S_ISLNK(member.external_attr >> 16):
+                problems.setdefault(who, f"zip entry {member.filename!r} is a link (refused)")
                 continue
             target = dest.joinpath(*name.parts)
             if member.is_dir():
                 target.mkdir(parents=True, exist_ok=True)
                 continue
+            limit = MAX_NOTEBOOK_BYTES * 4
+            if member.file_size > limit:
+                problems.setdefault(
+                    who,
+                    f"zip entry {member.filename!r} would unpack to "
+                    f"{member.file_size / 2**20:.0f} MiB, more than {limit / 2**20:.0f} MiB "
+                    "(a zip bomb?)",
+                )
+                continue
+            total += member.file_size
+            if total > MAX_ZIP_TOTAL_BYTES:
+                raise CourseError(
+                    f"{archive}: would unpack to more than "
+                    f"{MAX_ZIP_TOTAL_BYTES / 2**30:.0f} GiB (a zip bomb?)"
+                )
             target.parent.mkdir(parents=True, exist_ok=True)
-            with zf.open(member) as src, open(target, "wb") as out:
-                out.write(src.read(MAX_NOTEBOOK_BYTES * 4))
+            try:
+                with zf.open(member) as src:
+                    data = src.read(limit + 1)
+            except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+                problems.setdefault(who, f"zip entry {member.filename!r} is damaged ({exc})")
+                continue
+            if len(data) > limit:  # the entry's header lied about its size
+                problems.setdefault(
+                    who, f"zip entry {member.filename!r} unpacks to more than it says (a zip bomb?)"
+                )
+                continue
+            target.write_bytes(data)
             entry_times[target] = member.date_time
+    dest.mkdir(parents=True, exist_ok=True)
     entries = [p for p in dest.iterdir() if not p.name.startswith(".")]
-    if len(entries) == 1 and entries[0].is_dir() and not any(entries[0].glob("*.ipynb")):
-        return entries[0], entry_times  # a wrapper folder around the student folders
-    return dest, entry_times
+    if wrapped and len(entries) == 1 and entries[0].is_dir():
+        return entries[0], entry_times, problems  # a wrapper folder around the student folders
+    return dest, entry_times, problems
 
 
 def read_notebook(path: Path) -> tuple[nbformat.NotebookNode | None, str | None]:
@@ -177,11 +223,20 @@ def collect(
     other_assignments: dict[str, set[str]],
     zip_times: ZipTimes | None = None,
     zip_zone: tzinfo | None = None,
+    problems: dict[str, str] | None = None,
+    scratch: Path | None = None,
 ) -> list[Submission]:
-    """One ``Submission`` per student folder under ``folder``, sorted by student id."""
+    """One ``Submission`` per student folder under ``folder``, sorted by student id
+    (``problems``: students whose zip entries were refused; ``scratch``: where a student's
+    own zip is unpacked, never beside the hand-in)."""
+    problems = dict(problems or {})
     subs = []
-    for student_dir in sorted(p for p in folder.iterdir() if not p.name.startswith((".", "__"))):
-        sid = student_dir.name
+    folders = {p.name: p for p in folder.iterdir() if not p.name.startswith((".", "__"))}
+    for sid in sorted(set(folders) | {k for k in problems if k}):
+        student_dir = folders.get(sid)
+        if sid in problems:
+            subs.append(Submission(sid, problem=problems[sid]))
+            continue
         if not student_dir.is_dir():
             if student_dir.suffix == ".ipynb":
                 subs.append(
@@ -205,7 +260,7 @@ def collect(
                 )
             )
             continue
-        sub = _vet(student_dir, assignment, source_ids, other_assignments)
+        sub = _vet(student_dir, assignment, source_ids, other_assignments, scratch)
         if sub.path is not None:
             sub.submitted_at, sub.timestamp_source, sub.timestamp_problem = hand_in_time(
                 student_dir, sub.path, zip_times, zip_zone
@@ -214,13 +269,34 @@ def collect(
     return subs
 
 
-def _vet(student_dir: Path, assignment: str, source_ids: set[str], others: dict[str, set[str]]):
-    sid = student_dir.name
-    notebooks = sorted(
+def _notebooks(folder: Path) -> list[Path]:
+    return sorted(
         p
-        for p in student_dir.rglob("*.ipynb")
-        if ".ipynb_checkpoints" not in p.parts and p.is_file()
+        for p in folder.rglob("*.ipynb")
+        if ".ipynb_checkpoints" not in p.parts and p.is_file() and not p.is_symlink()
     )
+
+
+def _vet(
+    student_dir: Path,
+    assignment: str,
+    source_ids: set[str],
+    others: dict[str, set[str]],
+    scratch: Path | None = None,
+):
+    sid = student_dir.name
+    notebooks = _notebooks(student_dir)
+    zips = sorted(p for p in student_dir.rglob("*.zip") if p.is_file() and not p.is_symlink())
+    if not notebooks and len(zips) == 1 and scratch is not None:
+        # A student who zipped the notebook: unpack it (safely, elsewhere) and look inside.
+        inside = scratch / "student-zips" / sid
+        try:
+            unpacked, _, refused = unpack_zip(zips[0], inside)
+        except CourseError as exc:
+            return Submission(sid, problem=f"{zips[0].name}: {str(exc).split(': ', 1)[-1]}")
+        if refused:
+            return Submission(sid, problem=f"{zips[0].name}: {next(iter(refused.values()))}")
+        notebooks = _notebooks(unpacked)
     if not notebooks:
         return Submission(sid, problem=f"no notebook handed in (expected {assignment}.ipynb)")
     exact = [p for p in notebooks if p.name == f"{assignment}.ipynb"]

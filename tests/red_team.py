@@ -577,7 +577,7 @@ def attacks(ctx) -> list[Attack]:
             "disruption",
             "kills its parent, PID 1 and its process group",
             "wrong",
-            "ProcessEnded",
+            "PermissionError",
             KILL_PARENT,
         ),
         A(
@@ -585,7 +585,7 @@ def attacks(ctx) -> list[Attack]:
             "disruption",
             "kill(-1, SIGKILL)",
             "wrong",
-            "ProcessEnded",
+            "No such process",
             KILL_EVERYONE,
         ),
         A(

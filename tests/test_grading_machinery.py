@@ -15,6 +15,7 @@ from pathlib import Path
 import nbformat
 import pytest
 from conftest import grade, run_cli
+from fixtures.hand_ins import CORRECT, hand_in, release_of
 from fixtures.make_toy_course import make_toy_course
 
 HIDDEN_LINE = "for v in (-4, 0, 2.5):"
@@ -199,14 +200,41 @@ def test_zip_with_a_wrapper_folder_is_graded(toy, tmp_path):
     assert run.rows["s001"]["score"] == "3"
 
 
-def test_zip_escaping_its_folder_is_refused(toy, tmp_path):
+def test_zip_entries_escaping_or_bombing_are_refused_and_the_batch_carries_on(toy, tmp_path):
+    release = release_of(toy)
     archive = tmp_path / "evil.zip"
-    with zipfile.ZipFile(archive, "w") as zf:
+    with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("../../escaped.ipynb", "{}")
+        zf.writestr("mal/../../../escaped2.ipynb", "{}")
+        zf.writestr("bomb/toy.ipynb", b"\0" * (100 * 2**20))  # 100 MiB of zeros, ~100 KiB
+        zf.writestr("fine/toy.ipynb", nbformat.writes(hand_in(release, CORRECT)))
     run = grade("toy", archive, tmp_path / "out", cwd=toy)
-    assert run.returncode == 2
-    assert "points outside the zip" in run.stderr
+    assert run.returncode == 0, run.stderr
+    assert "points outside the zip" in run.stderr  # the entry of no student: a warning
+    rows = run.rows
+    assert rows["fine"]["score"] == "3"
+    assert rows["bomb"]["status"] == "not graded" and "zip bomb" in rows["bomb"]["reason"]
+    assert rows["mal"]["status"] == "not graded" and "outside the zip" in rows["mal"]["reason"]
     assert not (tmp_path.parent / "escaped.ipynb").exists()
+    assert not list(tmp_path.parent.rglob("escaped2.ipynb"))
+
+
+def test_a_student_zip_is_unpacked_safely(toy, tmp_path):
+    release = release_of(toy)
+    subs = tmp_path / "subs"
+    for sid, members in {
+        "zipped": {"work/toy.ipynb": nbformat.writes(hand_in(release, CORRECT))},
+        "evil": {"../../../outside.ipynb": "{}"},
+    }.items():
+        (subs / sid).mkdir(parents=True)
+        with zipfile.ZipFile(subs / sid / "handin.zip", "w") as zf:
+            for name, text in members.items():
+                zf.writestr(name, text)
+    run = grade("toy", subs, tmp_path / "out", cwd=toy)
+    assert run.returncode == 0, run.stderr
+    assert run.rows["zipped"]["score"] == "3"
+    assert "outside the zip" in run.rows["evil"]["reason"]
+    assert sorted(p.name for p in (subs / "zipped").iterdir()) == ["handin.zip"]
 
 
 def test_unknown_assignment_is_a_clear_error(toy, tmp_path):
