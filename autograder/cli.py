@@ -8,6 +8,7 @@ import sys
 import time
 from pathlib import Path
 
+from .config import gradebook_url
 from .course import Course, CourseError
 
 
@@ -47,7 +48,7 @@ def _grade(args) -> int:
         course,
         args.assignment,
         Path(args.out),
-        db_url=args.db,
+        db_url=gradebook_url(args.db) if args.db else None,
         cell_timeout=args.timeout,
         verbose=args.verbose,
         policy=policy,
@@ -79,6 +80,23 @@ def _doctor(args) -> int:
 
     iso = isolation()
     print(iso.describe())
+    try:
+        from .grading import grading_plan
+
+        course = Course.find(args.course)
+        for name in course.assignments():
+            import nbformat
+
+            plan = grading_plan(nbformat.read(course.source_notebook(name), as_version=4))
+            where = (
+                "verdicts in the grader's process"
+                if plan.verdicts == "judge"
+                else "verdicts inside the sandbox (its checks need live PyTorch objects)"
+            )
+            blocked = ", ".join(plan.blocked) or "nothing"
+            print(f"  {name}: {where}; not importable there: {blocked}")
+    except CourseError:
+        pass  # not in a course folder: the machine's isolation is still worth knowing
     problems = self_test() if iso.sandboxed else []
     for line in problems:
         print(f"PROBLEM: {line}")
@@ -128,7 +146,9 @@ def _export(args) -> int:
 
     if not args.db and not args.out:
         raise CourseError("export: give --db URL or --out DIR (each may be repeated)")
-    path, n = export_gradebooks(args.db or [], [Path(d) for d in args.out or []], Path(args.to))
+    path, n = export_gradebooks(
+        [gradebook_url(u) for u in args.db or []], [Path(d) for d in args.out or []], Path(args.to)
+    )
     print(f"{path}: {n} row(s), one per student and assignment")
     return 0
 

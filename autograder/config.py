@@ -42,3 +42,15 @@ def course_config(root: str | Path, db_url: str | None = None) -> Config:
     # Students hand in the notebook only; never copy other files of theirs into grading.
     c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback"]
     return c
+
+
+def gradebook_url(url: str) -> str:
+    """A gradebook URL SQLAlchemy can open here. SQLAlchemy 2.1 reads ``postgresql://`` as
+    the psycopg 3 driver; where only psycopg2 is installed (the ``postgres`` extra), name it."""
+    import importlib.util
+
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix) and importlib.util.find_spec("psycopg") is None:
+            if importlib.util.find_spec("psycopg2") is not None:
+                return "postgresql+psycopg2://" + url.removeprefix(prefix)
+    return url

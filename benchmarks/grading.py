@@ -141,9 +141,9 @@ def main() -> int:
     print(f"ratio (plain / sandboxed):              {plain / ours:7.2f}  (goal >= 1.7)")
     print()
     print("where a sandboxed hand-in's time goes (median over the batch):")
-    print(f"  sandbox start + the student's cells   {statistics.median(startup):6.2f} s")
-    print(f"  the tests (checks here, student code there) {statistics.median(tests):6.2f} s")
-    print(f"  per hand-in total                     {statistics.median(per):6.2f} s")
+    print(f"  sandbox start + the student's cells      {statistics.median(startup):6.2f} s")
+    print(f"  the tests (checks here, student there)   {statistics.median(tests):6.2f} s")
+    print(f"  per hand-in total                        {statistics.median(per):6.2f} s")
     print(
         f"  outside the workers (set-up, gradebook, feedback): {max(rest, 0):.1f} s for the batch"
     )
