@@ -31,7 +31,7 @@ from nbgrader.apps import NbGraderAPI
 
 from .config import RELEASE_DIR, SOURCE_DIR, course_config
 from .course import Course, CourseError
-from .judge import Judge, NotebookRun
+from .judge import Judge, NotebookRun, student_seed
 from .manual import ManualStore, apply_manual_grades, store_late_penalty
 from .policy import AssignmentPolicy, format_late
 from .results import (  # noqa: F401 (re-exported: output.py and callers import them from here)
@@ -444,9 +444,11 @@ class BatchGrader:
         os.replace(tmp, path)  # a kill mid-write leaves the old file or none, never half of one
 
     def _task(self, sub: Submission) -> dict:
+        run = self.notebook_run(sub.notebook)
+        run.seed = student_seed(self.assignment, sub.student_id)
         return {
             "student_id": sub.student_id,
-            "run": self.notebook_run(sub.notebook),
+            "run": run,
             "scratch": str(self.work / "scratch" / sub.student_id),
         }
 
@@ -626,6 +628,7 @@ class BatchGrader:
         student = StudentResult(
             sid, self.assignment, "graded", score, self.max_score(), reason, cells
         )
+        student.seed = verdict.get("seed")
         self._flag(student, sub.notebook, restored, hand_graded)
         cell_errors = verdict.get("cell_errors", {})
         for name, problem in cell_errors.items():
@@ -795,6 +798,7 @@ def run_task(task: dict) -> dict:
         shutil.rmtree(scratch, ignore_errors=True)
         shutil.rmtree(scratch.parent / (scratch.name + "-worker"), ignore_errors=True)
     return {
+        "seed": task["run"].seed,
         "outcomes": [[o.grade_id, o.passed, o.message] for o in outcomes],
         "cell_errors": judge.cell_errors,
         "restarts": judge.restarts,

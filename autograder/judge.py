@@ -16,6 +16,7 @@ still isolated and limited, but the student's process reports the verdict.
 from __future__ import annotations
 
 import builtins
+import hashlib
 import inspect
 import json
 import os
@@ -450,6 +451,7 @@ class NotebookRun:
     notebook_timeout: float = 900.0
     blocked_modules: list[str] = field(default_factory=list)
     library: str | None = None  # packages the sandbox may import (the checks, "sandbox" mode)
+    seed: int | None = None  # this student's seed for randomized hidden inputs (checks.seeds)
 
 
 class Judge:
@@ -553,6 +555,15 @@ class Judge:
         return namespace
 
     def grade(self) -> list[CellOutcome]:
+        from .checks.seeds import set_student_seed
+
+        set_student_seed(self.run.seed)
+        try:
+            return self._grade()
+        finally:
+            set_student_seed(None)
+
+    def _grade(self) -> list[CellOutcome]:
         outcomes = []
         namespace = None
         for grade_id, source in self.run.test_cells:
@@ -596,6 +607,12 @@ class Judge:
                 outcomes.append(CellOutcome(grade_id, False, _message(exc)))
         self.close()
         return outcomes
+
+
+def student_seed(assignment: str, student_id: str) -> int:
+    """A student's seed: fixed by the assignment and the student id, different per student."""
+    digest = hashlib.sha256(f"{assignment}/{student_id}".encode()).digest()
+    return int.from_bytes(digest[:4], "big")
 
 
 def _message(exc: BaseException) -> str:

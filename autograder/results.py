@@ -51,6 +51,8 @@ class StudentResult:
     penalty_percent: float = 0.0
     # Things the instructor should look at: {"kind": ..., "detail": ...}
     flags: list[dict] = field(default_factory=list)
+    # The seed of this student's randomized hidden inputs (checks.seeds); None: not graded.
+    seed: int | None = None
 
     @property
     def manual_pending(self) -> float:

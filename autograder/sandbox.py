@@ -128,6 +128,9 @@ def isolation(refresh: bool = False) -> Isolation:
 
 
 def _bwrap_args(scratch: Path, readonly: list[str]) -> list[str]:
+    """bubblewrap's options: namespaces, an empty read-only root, ``readonly`` bound at their
+    own paths, and ``scratch`` at /scratch (and at /tmp, unless this Python lies under /tmp,
+    which a /tmp mount would hide; TMPDIR points at /scratch either way)."""
     args = [
         "--unshare-ipc",
         "--unshare-pid",
@@ -157,13 +160,13 @@ def _bwrap_args(scratch: Path, readonly: list[str]) -> list[str]:
                 args += ["--perms", "0755", "--dir", str(parent)]
     for path in readonly:
         args += ["--ro-bind-try", path, path]
+    args += ["--bind", str(scratch), "/scratch"]
+    if not any(Path(p).is_relative_to("/tmp") for p in readonly):
+        args += ["--bind", str(scratch), "/tmp"]
     args += [
-        "--bind",
-        str(scratch),
+        "--setenv",
+        "TMPDIR",
         "/scratch",
-        "--bind",
-        str(scratch),
-        "/tmp",
         "--chdir",
         "/scratch",
         "--setenv",

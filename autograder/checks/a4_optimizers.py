@@ -39,6 +39,8 @@ from typing import Any
 
 import numpy as np
 
+from .seeds import case_rng
+
 __all__ = [
     "ATOL",
     "RTOL",
@@ -539,8 +541,8 @@ def _cases(seed: int, rows) -> list[_Case]:
 
 
 def _data(case: _Case) -> tuple[np.ndarray, list[np.ndarray]]:
-    """Seeded start point and gradient sequence of a case."""
-    rng = np.random.default_rng(case.seed)
+    """Seeded start point and gradient sequence of a case (the student's own, when grading)."""
+    rng = case_rng(case.seed)
     w0 = rng.standard_normal(case.shape)
     drift = 0.5 * rng.standard_normal(case.shape)  # a persistent direction, so momentum builds up
     grads = [case.scale * (drift + rng.standard_normal(case.shape)) for _ in range(case.steps)]
