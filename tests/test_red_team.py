@@ -215,3 +215,38 @@ def test_flags_column_names_tampering(red_batch):
     assert "forged outputs" in rows[red_batch.folders["forged_outputs"]]["flags"]
     assert "forbidden imports" in rows[red_batch.folders["forbidden_oracle"]]["flags"]
     assert rows["honest_correct"]["flags"] == ""
+
+
+CHEAT_NUMPY = """
+import numpy as np
+np.allclose = lambda *a, **k: True
+np.array_equal = lambda *a, **k: True
+np.testing.assert_allclose = lambda *a, **k: None
+import math, builtins
+math.isclose = lambda *a, **k: True
+builtins.abs = lambda x: 0
+"""
+
+
+def test_cheating_against_real_checks_gains_nothing(tmp_path):
+    """On assignment A4's real checks (NumPy and torch oracles): a wrong SGD that also patches
+    NumPy's and math's comparisons scores exactly what the wrong SGD alone scores."""
+    from catalog_tools import build_submission, entries
+
+    wrong = next(
+        e for e in entries("a4_optimizers", "wrong") if e.name == "sgd_nesterov_as_plain_momentum"
+    )
+    cheat = {k: v + CHEAT_NUMPY for k, v in wrong.cells.items()}
+    subs = tmp_path / "subs"
+    for sid, cells in {"wrong": wrong.cells, "wrong_and_cheating": cheat}.items():
+        (subs / sid).mkdir(parents=True)
+        (subs / sid / "a4_optimizers.ipynb").write_text(
+            _nb_text(build_submission("a4_optimizers", cells))
+        )
+    run = grade("a4_optimizers", subs, tmp_path / "out", "--jobs", "2")
+    assert run.returncode == 0, run.stderr
+    honest, cheater = run.rows["wrong"], run.rows["wrong_and_cheating"]
+    sgd_cells = [k for k in honest if k.startswith("sgd_")]
+    assert "0" in [honest[k] for k in sgd_cells], "the wrong SGD loses points on its own"
+    assert [cheater[k] for k in sgd_cells] == [honest[k] for k in sgd_cells]
+    assert float(cheater["score"]) <= float(honest["score"])
