@@ -22,11 +22,12 @@ import tempfile
 import time
 import warnings
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
 import nbformat
-from nbgrader.api import Gradebook
+from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.apps import NbGraderAPI
 
 from .config import RELEASE_DIR, SOURCE_DIR, course_config
@@ -322,31 +323,27 @@ class BatchGrader:
             self.work / SOURCE_DIR / self.assignment,
             ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__", "*.pyc"),
         )
-        config = course_config(self.work, db_url=self.db_url)
-        config.Execute.timeout = self.cell_timeout
-        config.Autograde.create_student = True
-        if not self.verbose:
-            config.NbGraderAPI.log_level = "ERROR"
-            config.Application.log_level = "ERROR"
         (self.work / ".exchange").mkdir(exist_ok=True)
-        self.api = NbGraderAPI(config=config)
-        _ensure_course_row(self.db_url)
-        result = self.api.generate_assignment(self.assignment, force=True, create=True)
-        if not result["success"]:
-            raise CourseError(
-                f"nbgrader could not prepare {self.assignment} for grading:\n"
-                f"{result.get('error') or result.get('log')}"
-            )
-        with Gradebook(self.db_url) as gb:
-            # nbgrader keeps due dates as naive UTC; the formgrader then shows lateness too.
-            due = self.policy.due
-            gb.update_or_create_assignment(
-                self.assignment,
-                duedate=due.astimezone(timezone.utc).replace(tzinfo=None) if due else None,
-            )
+        # The release (hidden tests removed) from nbgrader, with a private gradebook.
+        self._generate(f"sqlite:///{self.work / 'release.db'}")
         release = self.work / RELEASE_DIR / self.assignment / f"{self.assignment}.ipynb"
         self.release_nb = nbformat.read(release, as_version=4)
         self.cells = graded_cells(self.release_nb)
+        # The assignment's rows in the real gradebook: made once, remade only when the source
+        # changed. Several machines may start grading into one shared gradebook at the same
+        # moment: one at a time looks and writes.
+        with gradebook_setup_lock(self.db_url):
+            _ensure_course_row(self.db_url)
+            if not self._gradebook_is_current():
+                self._generate(self.db_url)
+            with warnings.catch_warnings(), Gradebook(self.db_url) as gb:
+                warnings.simplefilter("ignore")
+                # nbgrader keeps due dates as naive UTC; the formgrader then shows lateness too.
+                due = self.policy.due
+                gb.update_or_create_assignment(
+                    self.assignment,
+                    duedate=due.astimezone(timezone.utc).replace(tzinfo=None) if due else None,
+                )
         self.source_ids = {c.grade_id for c in self.cells} | graded_ids(
             nbformat.read(self.course.source_notebook(self.assignment), as_version=4)
         )
@@ -372,6 +369,32 @@ class BatchGrader:
             self.checks_lib = str(lib)
         else:
             self.checks_lib = None
+
+    def _generate(self, db_url: str) -> None:
+        """nbgrader's generate_assignment into ``db_url`` (and the release into ``_work``)."""
+        config = course_config(self.work, db_url=db_url)
+        if not self.verbose:
+            config.NbGraderAPI.log_level = "ERROR"
+            config.Application.log_level = "ERROR"
+        result = NbGraderAPI(config=config).generate_assignment(
+            self.assignment, force=True, create=True
+        )
+        if not result["success"]:
+            raise CourseError(
+                f"nbgrader could not prepare {self.assignment} for grading:\n"
+                f"{result.get('error') or result.get('log')}"
+            )
+
+    def _gradebook_is_current(self) -> bool:
+        """Whether the gradebook already holds this assignment with these graded cells."""
+        with warnings.catch_warnings(), Gradebook(self.db_url) as gb:
+            warnings.simplefilter("ignore")
+            try:
+                notebook = gb.find_notebook(self.assignment, self.assignment)
+            except MissingEntry:
+                return False
+            have = {(c.name, float(c.max_score)) for c in notebook.grade_cells}
+        return have == {(c.grade_id, c.max_points) for c in self.cells}
 
     def _fingerprint(self) -> str:
         """What a cached verdict depends on besides the hand-in: the source notebook, the
@@ -728,6 +751,27 @@ class GradingPlan:
         if self.verdicts == "sandbox":
             # Its checks run in the sandbox and need their oracles (torch, scikit-learn).
             self.blocked = [m for m in self.blocked if m in ("nbgrader", "coursekit")]
+
+
+@contextmanager
+def gradebook_setup_lock(db_url: str):
+    """Hold PostgreSQL's advisory lock ``autograder-setup`` (other databases: nothing to do;
+    an SQLite gradebook belongs to one --out folder)."""
+    if not db_url.startswith(("postgresql", "postgres")):
+        yield
+        return
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(db_url)
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT pg_advisory_lock(hashtext('autograder-setup'))"))
+            try:
+                yield
+            finally:
+                conn.execute(text("SELECT pg_advisory_unlock(hashtext('autograder-setup'))"))
+    finally:
+        engine.dispose()
 
 
 def _ensure_course_row(db_url: str) -> None:

@@ -13,12 +13,13 @@ import os
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import grade, run_cli
+from conftest import GradeRun, grade, run_cli
 from fixtures.hand_ins import CORRECT, PARTIAL, hand_in, release_of
 from fixtures.make_toy_course import make_toy_course
 
@@ -96,22 +97,22 @@ def test_two_runs_share_one_postgres_gradebook(postgres_url, tmp_path):
         "machine1": {"ana": CORRECT, "ben": PARTIAL},
         "machine2": {"cy": CORRECT, "dee": "def double(x):\n    return x\n"},
     }
-    runs = {}
+    # Both machines grade at the same time, into the same gradebook.
+    procs = {}
     for machine, answers in halves.items():
         for sid, code in answers.items():
             (tmp_path / machine / sid).mkdir(parents=True)
             nbformat.write(hand_in(release, code), tmp_path / machine / sid / "toy.ipynb")
-        runs[machine] = grade(
-            "toy",
-            tmp_path / machine,
-            tmp_path / f"out-{machine}",
-            "--db",
-            postgres_url,
-            "--jobs",
-            "2",
-            cwd=course,
-        )
-        assert runs[machine].returncode == 0, runs[machine].stderr
+        procs[machine] = subprocess.Popen(
+            [sys.executable, "-m", "autograder", "grade", "toy", str(tmp_path / machine),
+             "--out", str(tmp_path / f"out-{machine}"), "--db", postgres_url, "--jobs", "2"],
+            cwd=course, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+    runs = {}
+    for machine, proc in procs.items():
+        stdout, stderr = proc.communicate(timeout=600)
+        runs[machine] = GradeRun(proc.returncode, stdout, stderr, tmp_path / f"out-{machine}")
+        assert proc.returncode == 0, stderr
     assert (
         runs["machine1"].rows["ana"]["score"] == "3"
         and runs["machine1"].rows["ben"]["score"] == "1"
