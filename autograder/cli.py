@@ -81,13 +81,13 @@ def _doctor(args) -> int:
     iso = isolation()
     print(iso.describe())
     try:
-        from .grading import grading_plan
+        from .grading import GradingPlan
 
         course = Course.find(args.course)
         for name in course.assignments():
             import nbformat
 
-            plan = grading_plan(nbformat.read(course.source_notebook(name), as_version=4))
+            plan = GradingPlan(nbformat.read(course.source_notebook(name), as_version=4))
             where = (
                 "verdicts in the grader's process"
                 if plan.verdicts == "judge"

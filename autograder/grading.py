@@ -344,17 +344,15 @@ class BatchGrader:
                     self.assignment,
                     duedate=due.astimezone(timezone.utc).replace(tzinfo=None) if due else None,
                 )
-        self.source_ids = {c.grade_id for c in self.cells} | graded_ids(
-            nbformat.read(self.course.source_notebook(self.assignment), as_version=4)
-        )
+        self.source_nb = nbformat.read(self.course.source_notebook(self.assignment), as_version=4)
+        self.source_ids = {c.grade_id for c in self.cells} | graded_ids(self.source_nb)
         self.others = {
             name: graded_ids(nbformat.read(self.course.source_notebook(name), as_version=4))
             for name in self.course.assignments()
             if name != self.assignment
         }
         self.manual = ManualStore(self.out_dir)
-        self.source_nb = nbformat.read(self.course.source_notebook(self.assignment), as_version=4)
-        self.plan = grading_plan(self.source_nb)
+        self.plan = GradingPlan(self.source_nb)
         self.fingerprint = self._fingerprint()
         self.cache_dir.mkdir(parents=True, exist_ok=True)
         if self.plan.verdicts == "sandbox":
@@ -398,11 +396,13 @@ class BatchGrader:
 
     def _fingerprint(self) -> str:
         """What a cached verdict depends on besides the hand-in: the source notebook, the
-        checks and the grading code. Change any and every hand-in is graded again."""
+        checks and the code that runs them (what runs where, which imports are blocked).
+        Change any and every hand-in is graded again."""
         digest = hashlib.sha256()
         digest.update(self.course.source_notebook(self.assignment).read_bytes())
         here = Path(__file__).parent
-        for path in sorted([*(here / "checks").glob("*.py"), here / "judge.py", WORKER_SCRIPT]):
+        code = ["grading.py", "judge.py", "sandbox.py", WORKER_SCRIPT.name]
+        for path in sorted([*(here / "checks").glob("*.py"), *(here / name for name in code)]):
             digest.update(path.name.encode() + path.read_bytes())
         digest.update(f"{self.cell_timeout}/{self.notebook_timeout}".encode())
         return digest.hexdigest()
@@ -491,16 +491,21 @@ class BatchGrader:
             progress(done, total, f"{done} already graded (unchanged), {len(todo)} to go")
         if not todo:
             return verdicts
+        for sub, verdict in self._run(todo):
+            self._store(sub, verdict)
+            verdicts[sub.student_id] = verdict
+            done += 1
+            if progress:
+                progress(done, total, f"{sub.student_id} ({verdict['seconds']:.1f} s)")
+        return verdicts
+
+    def _run(self, todo: list[Submission]):
+        """(hand-in, verdict) as each is reached: in this process, or in a pool of --jobs."""
         jobs = min(self.jobs, len(todo))
         if jobs == 1:
             for sub in todo:
-                verdict = run_task(self._task(sub))
-                self._store(sub, verdict)
-                verdicts[sub.student_id] = verdict
-                done += 1
-                if progress:
-                    progress(done, total, f"{sub.student_id} ({verdict['seconds']:.1f} s)")
-            return verdicts
+                yield sub, run_task(self._task(sub))
+            return
         import multiprocessing
 
         context = multiprocessing.get_context("fork")
@@ -511,16 +516,9 @@ class BatchGrader:
         try:
             futures = {pool.submit(run_task, self._task(sub)): sub for sub in todo}
             for future in as_completed(futures):
-                sub = futures[future]
-                verdict = future.result()
-                self._store(sub, verdict)
-                verdicts[sub.student_id] = verdict
-                done += 1
-                if progress:
-                    progress(done, total, f"{sub.student_id} ({verdict['seconds']:.1f} s)")
+                yield futures[future], future.result()
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
-        return verdicts
 
     def notebook_run(self, notebook: nbformat.NotebookNode) -> NotebookRun:
         """What runs where for one hand-in: its own code cells (locked cells as in the
@@ -788,10 +786,6 @@ def _ensure_course_row(db_url: str) -> None:
                 gb.db.commit()
             except IntegrityError:  # another machine made it at the same moment
                 gb.db.rollback()
-
-
-def grading_plan(source_nb: nbformat.NotebookNode) -> GradingPlan:
-    return GradingPlan(source_nb)
 
 
 def _only_imports(source: str) -> bool:

@@ -24,11 +24,14 @@ import select
 import signal
 import subprocess
 import time
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from .sandbox import Limits, start_worker
-from .sandbox_worker import Codec, Remote
+from .sandbox_worker import MAX_MESSAGE, Codec, Remote
 
 MAX_REPLY_BYTES = 256 * 2**20
 
@@ -48,24 +51,18 @@ class StudentError(Exception):
 _student_error_classes: dict[str, type] = {}
 
 
-def _numpy_exceptions() -> dict[tuple[str, str], type]:
-    import numpy as np
-
-    return {
-        ("numpy.linalg", "LinAlgError"): np.linalg.LinAlgError,
-        ("numpy.linalg.linalg", "LinAlgError"): np.linalg.LinAlgError,
-        ("numpy.linalg._linalg", "LinAlgError"): np.linalg.LinAlgError,
-        ("numpy.exceptions", "AxisError"): np.exceptions.AxisError,
-        ("numpy", "AxisError"): np.exceptions.AxisError,
-    }
+# Exceptions NumPy raises that checks catch by class (``except np.linalg.LinAlgError``).
+NUMPY_EXCEPTIONS = {
+    ("numpy.linalg", "LinAlgError"): np.linalg.LinAlgError,
+    ("numpy.linalg.linalg", "LinAlgError"): np.linalg.LinAlgError,
+    ("numpy.linalg._linalg", "LinAlgError"): np.linalg.LinAlgError,
+    ("numpy.exceptions", "AxisError"): np.exceptions.AxisError,
+    ("numpy", "AxisError"): np.exceptions.AxisError,
+}
 
 
 def float_rules() -> dict:
     """The check's current NumPy error state and built-in warning filters, as plain data."""
-    import warnings
-
-    import numpy as np
-
     rules = []
     for action, message, category, module, _lineno in warnings.filters:
         plain_message = message is None or getattr(message, "pattern", "") == ""
@@ -81,7 +78,7 @@ def float_rules() -> dict:
 
 def student_exception(record: dict) -> Exception:
     name, message = record.get("type", "Exception"), record.get("message", "")
-    known = _numpy_exceptions().get((record.get("module", ""), name))
+    known = NUMPY_EXCEPTIONS.get((record.get("module", ""), name))
     if known is not None:
         return known(message)
     builtin = getattr(builtins, name, None)
@@ -310,8 +307,6 @@ class RemoteObject(Remote):
         return self._special("index")
 
     def __array__(self, dtype=None, copy=None):
-        import numpy as np
-
         value = self._special("array")
         if isinstance(value, RemoteObject):
             raise TypeError(f"a {self._info.get('type')} is not an array of numbers")
@@ -398,8 +393,6 @@ def _signature(codec: Codec, params) -> inspect.Signature | None:
 
 
 def _write_back(original, changed) -> None:
-    import numpy as np
-
     if isinstance(original, np.ndarray) and isinstance(changed, np.ndarray):
         if original.shape == changed.shape and not np.array_equal(
             original, changed, equal_nan=True
@@ -481,7 +474,7 @@ class Judge:
             library=self.run.library,
         )
         holder: dict = {}
-        codec = Codec("judge", lambda ref, info: self._proxy(holder["conn"], ref, info))
+        codec = Codec("judge", lambda ref, info: RemoteObject(holder["conn"], ref, info))
         conn = WorkerConnection(process, codec)
         holder["conn"] = conn
         conn.deadline = min(self.notebook_deadline, time.monotonic() + 60)
@@ -501,8 +494,8 @@ class Judge:
                 self.cell_errors[name] = (
                     f"Timeout: this cell ran longer than {self.run.test_timeout:g} s"
                 )
-                conn = self._restart_after_stall()
-                return conn
+                self.restarts += 1
+                return self._start()  # a fresh process, without the stalled cell
             except WorkerGone as exc:
                 self.cell_errors[name] = str(exc)
                 raise
@@ -510,17 +503,9 @@ class Judge:
                 self.cell_errors.setdefault(name, f"{type(exc).__name__}: {exc}")
         return conn
 
-    def _restart_after_stall(self) -> WorkerConnection:
-        self.restarts += 1
-        return self._start()
-
     def _exec(self, conn: WorkerConnection, name: str, source: str) -> None:
         conn.deadline = min(self.notebook_deadline, time.monotonic() + self.run.test_timeout)
         conn.request({"op": "exec", "name": name, "source": source})
-
-    def _proxy(self, conn: WorkerConnection, ref: int, info: dict):
-        remote = RemoteObject(conn, ref, info)
-        return remote
 
     def connection(self) -> WorkerConnection:
         if self.conn is None or self.conn.process.poll() is not None:
@@ -616,9 +601,13 @@ def student_seed(assignment: str, student_id: str) -> int:
 
 
 def _message(exc: BaseException) -> str:
+    """A failed test's feedback: the exception's type and message, never a traceback (it
+    would quote the hidden test), cut to a readable length."""
     name = type(exc).__name__
     try:
         text = str(exc)
     except Exception:
         text = ""
+    if len(text) > MAX_MESSAGE:
+        text = text[:MAX_MESSAGE] + " ... (message cut)"
     return f"{name}: {text}".rstrip(": ").rstrip()

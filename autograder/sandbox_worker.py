@@ -336,6 +336,8 @@ class Worker:
             "__name__": "__main__",
             "__builtins__": builtins,
             "get_ipython": lambda: _NoIPython(),
+            # Jupyter's display(); nothing is shown here, and a cell calling it must not fail.
+            "display": lambda *args, **kwargs: None,
         }
 
     # -- callbacks into the grader ------------------------------------------------------

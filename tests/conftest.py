@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -34,14 +35,30 @@ class GradeRun:
         return (self.out / "feedback" / feedback_name(student_id)).read_text(encoding="utf-8")
 
 
-def run_cli(*args: str, cwd: Path = ROOT, timeout: int = 1800) -> subprocess.CompletedProcess:
+def run_cli(
+    *args: str, cwd: Path = ROOT, timeout: int = 1800, env: dict | None = None
+) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "autograder", *args],
         cwd=cwd,
         capture_output=True,
         text=True,
         timeout=timeout,
+        env=env,
     )
+
+
+def tree_digest(*paths: Path, skip: tuple[str, ...] = ()) -> dict[str, str]:
+    """path -> sha256 of every file under ``paths`` (folders or single files), leaving out
+    files under a folder named in ``skip``: compare before and after to prove nothing
+    changed."""
+    out = {}
+    for root in map(Path, paths):
+        files = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file())
+        for path in files:
+            if not skip or not set(path.relative_to(root).parts) & set(skip):
+                out[str(path)] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return out
 
 
 def grade(assignment: str, submissions: Path, out: Path, *extra: str, cwd: Path = ROOT) -> GradeRun:

@@ -7,14 +7,12 @@ hand-in can be graded in one quick batch.
 from __future__ import annotations
 
 import copy
-import hashlib
 import json
 import zipfile
-from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import grade, run_cli
+from conftest import grade, run_cli, tree_digest
 from fixtures.hand_ins import CORRECT, hand_in, release_of
 from fixtures.make_toy_course import make_toy_course
 
@@ -28,14 +26,6 @@ def _answer(release, source):
         if cell.metadata.get("nbgrader", {}).get("grade_id") == "double_implementation":
             cell.source = source
     return nb
-
-
-def _tree_digest(folder: Path) -> dict[str, str]:
-    return {
-        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
 
 
 @pytest.fixture(scope="module")
@@ -93,10 +83,10 @@ def batch(toy, tmp_path_factory):
     # files beside the notebook must be ignored: this would shadow double() if imported
     put("correct", "helpers.py", "raise SystemExit('student files must not be used')\n")
 
-    before = _tree_digest(subs)
+    before = tree_digest(subs)
     out = tmp_path_factory.mktemp("out")
     run = grade("toy", subs, out, "--timeout", "10", cwd=toy)
-    run.inputs_unchanged = _tree_digest(subs) == before
+    run.inputs_unchanged = tree_digest(subs) == before
     return run
 
 

@@ -5,24 +5,15 @@ the feedback and the report, and keep them when the batch is graded again."""
 from __future__ import annotations
 
 import csv
-import hashlib
 
 import nbformat
 import pytest
-from conftest import grade, run_cli
+from conftest import grade, run_cli, tree_digest
 from fixtures.hand_ins import CORRECT, PARTIAL, hand_in, release_of
 from fixtures.make_toy_course import make_toy_course
 
 ANA_ANSWER = "Because double(a + b) = 2a + 2b = double(a) + double(b)."
 COMMENT = "Right, and you showed the scaling part too."
-
-
-def _digest(folder):
-    return {
-        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file() and "_work" not in p.parts
-    }
 
 
 def _write_sheet(path, rows):
@@ -81,14 +72,16 @@ def test_bad_sheet_is_refused_whole_naming_file_row_and_problem(
     good = {"student_id": "ben", "grade_id": "written_linearity", "points": "1", "comment": ""}
     bad = {"student_id": student, "grade_id": grade_id, "points": points, "comment": ""}
     sheet = _write_sheet(tmp_path / "filled.csv", [good, bad])
-    before = _digest(out)
+    before = tree_digest(out, skip=("_work",))
     proc = run_cli("manual", "toy", "--out", str(out), "import", str(sheet), cwd=root)
     assert proc.returncode == 2, proc.stdout
     assert str(sheet) in proc.stderr and "row 3:" in proc.stderr and problem in proc.stderr, (
         proc.stderr
     )
     assert "nothing was imported" in proc.stderr
-    assert _digest(out) == before, "a refused sheet must leave the gradebook and grades untouched"
+    assert tree_digest(out, skip=("_work",)) == before, (
+        "a refused sheet must leave the gradebook and grades untouched"
+    )
 
 
 def test_sheet_without_points_column_is_refused(setup, tmp_path):

@@ -21,7 +21,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from conftest import grade, run_cli
+from conftest import grade, run_cli, tree_digest
 from fixtures.hand_ins import CORRECT, PARTIAL, hand_in, release_of
 from fixtures.make_toy_course import make_toy_course
 from red_team import SCORE, attacks, build
@@ -45,15 +45,6 @@ def sandbox_available():
         if os.environ.get("COURSE_REQUIRE_SANDBOX") == "1":
             pytest.fail(message)
         pytest.skip(message)
-
-
-def _tree_digest(*roots: Path) -> dict[str, str]:
-    out = {}
-    for root in roots:
-        for path in sorted(Path(root).rglob("*")):
-            if path.is_file():
-                out[str(path)] = hashlib.sha256(path.read_bytes()).hexdigest()
-    return out
 
 
 class _Counter(http.server.BaseHTTPRequestHandler):
@@ -106,13 +97,13 @@ def red_batch(tmp_path_factory):
         (subs / folder).mkdir()
         for name, data in files.items():
             (subs / folder / name).write_bytes(data)
-    before = _tree_digest(course, subs, secret) | _tree_digest(home_canary)
+    before = tree_digest(course, subs, secret, home_canary)
     started = time.monotonic()
     run = grade("toy", subs, out, "--timeout", "3", "--jobs", "2", cwd=course)
     run.seconds = time.monotonic() - started
     run.gradebook_right_after = hashlib.sha256((out / "gradebook.db").read_bytes()).hexdigest()
     time.sleep(6)  # the detached child's delay is 4 s
-    run.after = _tree_digest(course, subs, secret) | _tree_digest(home_canary)
+    run.after = tree_digest(course, subs, secret, home_canary)
     run.before = before
     run.hits = list(_Counter.hits)
     run.folders = folders

@@ -60,30 +60,9 @@ def test_doctor_reports_the_isolation_in_effect(toy):
 def test_without_bubblewrap_grading_warns_loudly_and_still_grades(toy, tmp_path):
     subs = _batch(toy, tmp_path / "subs", {"ok": CORRECT, "partial": PARTIAL})
     env = {**os.environ, "AUTOGRADER_NO_SANDBOX": "1"}
-    proc = subprocess.run(
-        [sys.executable, "-m", "autograder", "doctor"],
-        cwd=toy,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
+    proc = run_cli("doctor", cwd=toy, env=env)
     assert proc.returncode == 1 and "sandbox: NONE" in proc.stdout
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "autograder",
-            "grade",
-            "toy",
-            str(subs),
-            "--out",
-            str(tmp_path / "out"),
-        ],
-        cwd=toy,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
+    proc = run_cli("grade", "toy", str(subs), "--out", str(tmp_path / "out"), cwd=toy, env=env)
     assert proc.returncode == 0, proc.stderr
     assert "WARNING: grading WITHOUT a sandbox" in proc.stderr
     grades = (tmp_path / "out" / "grades.csv").read_text()
@@ -152,3 +131,12 @@ def test_a_killed_batch_resumes_where_it_stopped(toy, tmp_path):
     assert {row["score"] for row in resumed.rows.values()} == {"3"}
     with sqlite3.connect(out / "gradebook.db") as con:
         assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_notebook_habits_do_not_break_an_answer(toy, tmp_path):
+    """Magics and display() in an answer cell do nothing where grading runs, and cost nothing."""
+    code = "%matplotlib inline\n" + CORRECT + "\ndisplay(double(2))\n"
+    subs = _batch(toy, tmp_path / "subs", {"habits": code})
+    run = grade("toy", subs, tmp_path / "out", cwd=toy)
+    assert run.returncode == 0, run.stderr
+    assert run.rows["habits"]["score"] == "3" and run.rows["habits"]["flags"] == ""
